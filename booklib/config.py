@@ -1,0 +1,140 @@
+"""Settings read once from the environment and validated. Nothing else reads os.environ."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+BACKENDS = ("sqlite", "dynamodb")
+TASK_QUEUES = ("thread", "sqs", "inline")
+
+
+class ConfigError(RuntimeError):
+    pass
+
+
+def default_instance_path() -> Path:
+    return Path(os.environ.get("BOOKLIB_INSTANCE_PATH") or Path.cwd() / "instance").resolve()
+
+
+@dataclass(frozen=True)
+class Settings:
+    backend: str = "sqlite"
+    tasks: str = "thread"
+    environment: str = "local"
+    instance_path: str = ""
+    database_url: str = ""
+    secret_key: str = ""
+    users_table: str = ""
+    books_table: str = ""
+    user_books_table: str = ""
+    metadata_queue_url: str | None = None
+    aws_endpoint_url: str | None = None
+    google_books_api_url: str = "https://www.googleapis.com/books/v1"
+    google_books_api_key: str | None = None
+    open_library_url: str = "https://openlibrary.org"
+    # Seconds between calls to Google Books; without an API key Google allows about one a second.
+    google_books_min_interval: float | None = None
+    metadata_timeout: float = 10.0
+    metadata_retries: int = 3
+    task_workers: int = 4
+    barcode_readers: tuple[str, ...] = ("zxingcpp", "pyzbar")
+    max_upload_bytes: int = 10 * 1024 * 1024
+    max_image_pixels: int = 40_000_000
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def is_local(self) -> bool:
+        return self.environment == "local"
+
+    @property
+    def google_interval(self) -> float:
+        if self.google_books_min_interval is not None:
+            return self.google_books_min_interval
+        return 0.0 if self.google_books_api_key else 1.0
+
+    def replace(self, **changes) -> "Settings":
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        values.update(changes)
+        return Settings(**values)._validated()
+
+    @classmethod
+    def from_env(cls, env: dict | None = None, **overrides) -> "Settings":
+        env = dict(os.environ if env is None else env)
+        environment = env.get("ENVIRONMENT", "local").strip() or "local"
+        instance = Path(env.get("BOOKLIB_INSTANCE_PATH") or default_instance_path()).resolve()
+        values = dict(
+            backend=env.get("BOOKLIB_BACKEND", "sqlite").strip().lower(),
+            tasks=env.get("BOOKLIB_TASKS", "thread").strip().lower(),
+            environment=environment,
+            instance_path=str(instance),
+            database_url=env.get("DATABASE_URL") or f"sqlite:///{instance / 'booklib.db'}",
+            secret_key=env.get("SECRET_KEY", ""),
+            users_table=env.get("USERS_TABLE") or f"BookLibrary-Users-{environment}",
+            books_table=env.get("BOOKS_TABLE") or f"BookLibrary-Books-{environment}",
+            user_books_table=env.get("USER_BOOKS_TABLE") or f"BookLibrary-UserBooks-{environment}",
+            metadata_queue_url=env.get("METADATA_QUEUE_URL") or None,
+            aws_endpoint_url=env.get("AWS_ENDPOINT_URL") or None,
+            google_books_api_url=(env.get("GOOGLE_BOOKS_API_URL") or cls.google_books_api_url).rstrip("/"),
+            google_books_api_key=env.get("GOOGLE_BOOKS_API_KEY") or None,
+            open_library_url=(env.get("OPEN_LIBRARY_URL") or cls.open_library_url).rstrip("/"),
+            google_books_min_interval=_float(env, "GOOGLE_BOOKS_MIN_INTERVAL"),
+            metadata_timeout=_float(env, "METADATA_TIMEOUT") or cls.metadata_timeout,
+            task_workers=_int(env, "BOOKLIB_TASK_WORKERS") or cls.task_workers,
+            barcode_readers=tuple(
+                name.strip().lower()
+                for name in (env.get("BOOKLIB_BARCODE_READERS") or "zxingcpp,pyzbar").split(",")
+                if name.strip()
+            ),
+        )
+        values.update(overrides)
+        return cls(**values)._validated()
+
+    def _validated(self) -> "Settings":
+        if self.backend not in BACKENDS:
+            raise ConfigError(f"BOOKLIB_BACKEND must be one of {', '.join(BACKENDS)}, not {self.backend!r}.")
+        if self.tasks not in TASK_QUEUES:
+            raise ConfigError(f"BOOKLIB_TASKS must be one of {', '.join(TASK_QUEUES)}, not {self.tasks!r}.")
+        if self.tasks == "sqs" and not self.metadata_queue_url:
+            raise ConfigError("BOOKLIB_TASKS=sqs needs METADATA_QUEUE_URL.")
+        if not self.secret_key and not self.is_local:
+            raise ConfigError(
+                f"SECRET_KEY is required when ENVIRONMENT is {self.environment!r}: set it to a long random value."
+            )
+        if self.task_workers < 1:
+            raise ConfigError("BOOKLIB_TASK_WORKERS must be at least 1.")
+        return self
+
+    def with_local_secret_key(self) -> "Settings":
+        """Locally, generate a secret key once and keep it in the instance folder."""
+        if self.secret_key:
+            return self
+        path = Path(self.instance_path) / "secret_key"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists():
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as fh:
+                fh.write(secrets.token_hex(32))
+        return self.replace(secret_key=path.read_text().strip())
+
+
+def _float(env: dict, name: str) -> float | None:
+    raw = env.get(name)
+    if raw in (None, ""):
+        return None
+    try:
+        return float(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number, not {raw!r}.") from None
+
+
+def _int(env: dict, name: str) -> int | None:
+    raw = env.get(name)
+    if raw in (None, ""):
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {raw!r}.") from None

@@ -1,0 +1,62 @@
+"""The ISBN value object: accepts ISBN-10 or ISBN-13, keeps ISBN-13."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .errors import ValidationError
+
+_SEPARATORS = re.compile(r"[\s\-]")
+
+
+def ean13_check_digit(first12: str) -> str:
+    total = sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(first12))
+    return str((10 - total % 10) % 10)
+
+
+def _isbn10_check_digit(first9: str) -> str:
+    total = sum(int(d) * (10 - i) for i, d in enumerate(first9))
+    check = (11 - total % 11) % 11
+    return "X" if check == 10 else str(check)
+
+
+def is_valid_ean13(digits: str) -> bool:
+    return len(digits) == 13 and digits.isdigit() and ean13_check_digit(digits[:12]) == digits[12]
+
+
+@dataclass(frozen=True, slots=True)
+class Isbn:
+    value: str  # always the 13-digit form
+
+    @classmethod
+    def parse(cls, raw: str | int | None) -> "Isbn":
+        if raw is None or not str(raw).strip():
+            raise ValidationError("ISBN is required.", field="isbn")
+        text = _SEPARATORS.sub("", str(raw)).upper()
+        if text.startswith("ISBN"):
+            text = text[4:].lstrip(":")
+        if len(text) == 10 and text[:9].isdigit() and (text[9].isdigit() or text[9] == "X"):
+            if _isbn10_check_digit(text[:9]) != text[9]:
+                raise ValidationError(f"'{raw}' is not a valid ISBN-10: the check digit is wrong.", field="isbn")
+            body = "978" + text[:9]
+            return cls(body + ean13_check_digit(body))
+        if len(text) == 13 and text.isdigit():
+            if not text.startswith(("978", "979")):
+                raise ValidationError(
+                    f"'{raw}' is an EAN-13 but not an ISBN (ISBNs start with 978 or 979).", field="isbn"
+                )
+            if not is_valid_ean13(text):
+                raise ValidationError(f"'{raw}' is not a valid ISBN-13: the check digit is wrong.", field="isbn")
+            return cls(text)
+        raise ValidationError(f"'{raw}' is not an ISBN: expected 10 or 13 digits.", field="isbn")
+
+    @property
+    def isbn10(self) -> str | None:
+        if not self.value.startswith("978"):
+            return None
+        body = self.value[3:12]
+        return body + _isbn10_check_digit(body)
+
+    def __str__(self) -> str:
+        return self.value

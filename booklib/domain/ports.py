@@ -1,0 +1,86 @@
+"""Ports: what the services need from the outside world. Adapters implement these."""
+
+from __future__ import annotations
+
+from typing import Protocol, runtime_checkable
+
+from .model import Book, BookMetadata, Entry, ListQuery, Page, User, UserBook
+
+
+class UserRepository(Protocol):
+    def add(self, user: User) -> None:
+        """Store a new user; ConflictError(field='username'|'email') if either is taken (case-insensitive)."""
+
+    def get(self, user_id: str) -> User | None: ...
+
+    def get_by_email(self, email: str) -> User | None:
+        """Look up by email, case-insensitively."""
+
+
+class BookRepository(Protocol):
+    def add(self, book: Book) -> None:
+        """Store a new book; ConflictError(field='isbn') if a book with its ISBN exists."""
+
+    def get(self, book_id: str) -> Book | None: ...
+
+    def get_by_isbn(self, isbn: str) -> Book | None: ...
+
+    def update(self, book: Book) -> None:
+        """Replace the stored fields of an existing book."""
+
+    def delete(self, book_id: str) -> None: ...
+
+
+class UserBookRepository(Protocol):
+    def add(self, user_book: UserBook) -> None:
+        """Store a new entry; ConflictError(field='book') if the user already has this book."""
+
+    def get(self, user_book_id: str) -> UserBook | None: ...
+
+    def get_entry(self, user_id: str, user_book_id: str) -> Entry | None:
+        """The entry joined with its book, or None when missing or another user's."""
+
+    def list_entries(self, user_id: str, query: ListQuery) -> Page:
+        """One page of a user's library. Raises InvalidCursorError for a cursor it did not issue."""
+
+    def update(self, user_book: UserBook) -> None: ...
+
+    def delete(self, user_book_id: str) -> None: ...
+
+    def pending_ids(self) -> list[str]:
+        """Ids of every entry whose metadata job has not finished (across users)."""
+
+
+class BackendProbe(Protocol):
+    def check(self) -> None:
+        """Raise with a readable reason when the storage backend cannot serve requests."""
+
+
+class TaskQueue(Protocol):
+    def enqueue_metadata_job(self, user_book_id: str) -> None: ...
+
+
+class MetadataProvider(Protocol):
+    name: str
+
+    def lookup(self, isbn: str) -> BookMetadata | None:
+        """Metadata for the ISBN, None when the provider knows no such book.
+
+        Raises MetadataUnavailableError when the provider cannot answer now (timeouts, 429, 5xx)."""
+
+
+class PasswordHasher(Protocol):
+    def hash(self, password: str) -> str: ...
+
+    def verify(self, password_hash: str, password: str) -> bool: ...
+
+
+@runtime_checkable
+class BarcodeReader(Protocol):
+    name: str
+
+    def read(self, image: bytes) -> list[str]:
+        """Texts of all barcodes found in the image (may be empty).
+
+        Raises InvalidImageError for data that is not an image, ImageTooLargeError for
+        images whose pixel count is over the limit (checked before decoding)."""
