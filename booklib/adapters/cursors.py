@@ -1,0 +1,38 @@
+"""Opaque page cursors shared by the repository adapters: base64url JSON bound to a user and a query."""
+
+import base64
+import binascii
+import hashlib
+import json
+
+from booklib.domain.errors import InvalidCursorError
+from booklib.domain.model import ListQuery
+
+
+def query_fingerprint(user_id: str, query: ListQuery) -> str:
+    """A cursor only continues the listing it came from: same user, filter, search and sort."""
+    raw = json.dumps([user_id, query.status and query.status.value, query.q, query.sort.value])
+    return hashlib.sha256(raw.encode()).hexdigest()[:16]
+
+
+def encode_cursor(user_id: str, query: ListQuery, position: dict) -> str:
+    payload = {"f": query_fingerprint(user_id, query), "p": position}
+    return base64.urlsafe_b64encode(json.dumps(payload, separators=(",", ":")).encode()).decode().rstrip("=")
+
+
+def decode_cursor(user_id: str, query: ListQuery) -> dict | None:
+    if not query.cursor:
+        return None
+    try:
+        text = query.cursor + "=" * (-len(query.cursor) % 4)
+        payload = json.loads(base64.urlsafe_b64decode(text.encode("ascii")))
+    except (ValueError, binascii.Error, UnicodeError):
+        raise InvalidCursorError("The cursor is not valid: start again from the first page.", field="cursor") from None
+    if not isinstance(payload, dict) or not isinstance(payload.get("p"), dict):
+        raise InvalidCursorError("The cursor is not valid: start again from the first page.", field="cursor")
+    if payload.get("f") != query_fingerprint(user_id, query):
+        raise InvalidCursorError(
+            "The cursor belongs to another listing (filter, search or sort changed): start from the first page.",
+            field="cursor",
+        )
+    return payload["p"]

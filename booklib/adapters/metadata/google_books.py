@@ -1,0 +1,72 @@
+"""Google Books volumes search by ISBN."""
+
+from __future__ import annotations
+
+import requests
+
+from booklib.domain.model import BookMetadata
+
+from .http import RateLimiter, get_json, https
+
+IMAGE_SIZES = ("extraLarge", "large", "medium", "small", "thumbnail", "smallThumbnail")
+
+
+class GoogleBooksProvider:
+    name = "Google Books"
+
+    def __init__(
+        self,
+        base_url: str,
+        session: requests.Session,
+        api_key: str | None = None,
+        timeout: float = 10.0,
+        min_interval: float = 0.0,
+    ):
+        self.base_url = base_url.rstrip("/")
+        self.session = session
+        self.api_key = api_key
+        self.timeout = timeout
+        self.limiter = RateLimiter(min_interval)
+
+    def lookup(self, isbn: str) -> BookMetadata | None:
+        params = {"q": f"isbn:{isbn}"}
+        if self.api_key:
+            params["key"] = self.api_key
+        self.limiter.wait()
+        payload = get_json(self.session, f"{self.base_url}/volumes", params, self.timeout, self.name)
+        items = payload.get("items") if isinstance(payload, dict) else None
+        if not items:
+            return None
+        info = _best_item(items, isbn).get("volumeInfo") or {}
+        metadata = BookMetadata(
+            title=_title(info),
+            author=", ".join(info.get("authors") or []) or None,
+            genre=(info.get("categories") or [None])[0],
+            cover_image_url=_cover(info.get("imageLinks") or {}),
+            description=info.get("description") or None,
+            source=self.name,
+        )
+        return None if metadata.is_empty() else metadata
+
+
+def _best_item(items: list[dict], isbn: str) -> dict:
+    wanted = isbn.replace("-", "").strip().upper()
+    for item in items:
+        identifiers = (item.get("volumeInfo") or {}).get("industryIdentifiers") or []
+        if any(str(i.get("identifier", "")).upper() == wanted for i in identifiers):
+            return item
+    return items[0]
+
+
+def _title(info: dict) -> str | None:
+    title, subtitle = info.get("title"), info.get("subtitle")
+    if title and subtitle:
+        return f"{title}: {subtitle}"
+    return title or None
+
+
+def _cover(links: dict) -> str | None:
+    for size in IMAGE_SIZES:
+        if links.get(size):
+            return https(links[size].replace("&edge=curl", ""))
+    return None

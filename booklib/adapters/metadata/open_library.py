@@ -1,0 +1,53 @@
+"""Open Library Books API (jscmd=data) by ISBN."""
+
+from __future__ import annotations
+
+import requests
+
+from booklib.domain.model import BookMetadata
+
+from .http import get_json, https
+
+
+class OpenLibraryProvider:
+    name = "Open Library"
+
+    def __init__(self, base_url: str, session: requests.Session, timeout: float = 10.0):
+        self.base_url = base_url.rstrip("/")
+        self.session = session
+        self.timeout = timeout
+
+    def lookup(self, isbn: str) -> BookMetadata | None:
+        key = f"ISBN:{isbn}"
+        params = {"bibkeys": key, "format": "json", "jscmd": "data"}
+        payload = get_json(self.session, f"{self.base_url}/api/books", params, self.timeout, self.name)
+        if not isinstance(payload, dict) or not payload:
+            return None
+        data = payload.get(key) or next(iter(payload.values()))
+        if not isinstance(data, dict):
+            return None
+        title, subtitle = data.get("title"), data.get("subtitle")
+        cover = data.get("cover") or {}
+        metadata = BookMetadata(
+            title=f"{title}: {subtitle}" if title and subtitle else title or None,
+            author=", ".join(a["name"] for a in data.get("authors") or [] if a.get("name")) or None,
+            genre=next((s["name"] for s in data.get("subjects") or [] if s.get("name")), None),
+            cover_image_url=https(cover.get("large") or cover.get("medium") or cover.get("small")),
+            description=_description(data),
+            source=self.name,
+        )
+        return None if metadata.is_empty() else metadata
+
+
+def _text(value) -> str | None:
+    if isinstance(value, dict):
+        value = value.get("value")
+    return (value.strip() or None) if isinstance(value, str) else None
+
+
+def _description(data: dict) -> str | None:
+    # Edition notes are usually publisher remarks or links, so only excerpts stand in for a description.
+    excerpts = data.get("excerpts") or []
+    return _text(data.get("description")) or next(
+        (t for t in (_text(e.get("text")) for e in excerpts if isinstance(e, dict)) if t), None
+    )

@@ -1,0 +1,242 @@
+"""SQLAlchemy Core repositories for any SQL database (SQLite by default)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Engine, and_, delete, func, insert, literal, or_, select, text, tuple_, update
+from sqlalchemy.exc import IntegrityError
+
+from booklib.adapters.cursors import decode_cursor, encode_cursor
+from booklib.domain.errors import ConflictError, InvalidCursorError
+from booklib.domain.model import (
+    Book,
+    Entry,
+    ListQuery,
+    Page,
+    ReadingStatus,
+    Sort,
+    SyncStatus,
+    User,
+    UserBook,
+)
+
+from . import schema
+from .tables import books, user_books, users
+
+
+class SqlUserRepository:
+    def __init__(self, engine: Engine):
+        self.engine = engine
+
+    def add(self, user: User) -> None:
+        row = {
+            "id": user.id,
+            "username": user.username,
+            "username_key": user.username_key,
+            "email": user.email.lower(),
+            "password_hash": user.password_hash,
+            "created_at": user.created_at,
+        }
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(insert(users).values(row))
+        except IntegrityError:
+            with self.engine.connect() as conn:
+                taken = conn.execute(select(users.c.id).where(users.c.username_key == user.username_key)).first()
+            if taken:
+                raise ConflictError(f"The username '{user.username}' is taken.", field="username") from None
+            raise ConflictError("An account with this email already exists.", field="email") from None
+
+    def get(self, user_id: str) -> User | None:
+        return self._one(users.c.id == user_id)
+
+    def get_by_email(self, email: str) -> User | None:
+        return self._one(users.c.email == email.strip().lower())
+
+    def _one(self, condition) -> User | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(users).where(condition)).mappings().first()
+        if row is None:
+            return None
+        return User(row["id"], row["username"], row["email"], row["password_hash"], row["created_at"])
+
+
+def _book(row) -> Book:
+    return Book(**{c.name: row[c.name] for c in books.c})
+
+
+class SqlBookRepository:
+    def __init__(self, engine: Engine):
+        self.engine = engine
+
+    def add(self, book: Book) -> None:
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(insert(books).values(_book_row(book)))
+        except IntegrityError:
+            raise ConflictError(f"A book with ISBN {book.isbn} exists already.", field="isbn") from None
+
+    def get(self, book_id: str) -> Book | None:
+        return self._one(books.c.id == book_id)
+
+    def get_by_isbn(self, isbn: str) -> Book | None:
+        return self._one(books.c.isbn == isbn)
+
+    def update(self, book: Book) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(update(books).where(books.c.id == book.id).values(_book_row(book)))
+
+    def delete(self, book_id: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(delete(books).where(books.c.id == book_id))
+
+    def _one(self, condition) -> Book | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(books).where(condition)).mappings().first()
+        return _book(row) if row else None
+
+
+def _book_row(book: Book) -> dict:
+    return {c.name: getattr(book, c.name) for c in books.c}
+
+
+_UB_PREFIX = "ub_"
+_OWN = ("title", "author", "genre", "description")
+
+
+def _user_book_row(ub: UserBook) -> dict:
+    row = {c.name: getattr(ub, c.name) for c in user_books.c}
+    row["status"] = ub.status.value
+    row["sync_status"] = ub.sync_status.value
+    return row
+
+
+def _user_book(row, prefix: str = "") -> UserBook:
+    values = {c.name: row[prefix + c.name] for c in user_books.c}
+    values["status"] = ReadingStatus(values["status"])
+    values["sync_status"] = SyncStatus(values["sync_status"])
+    return UserBook(**values)
+
+
+class SqlUserBookRepository:
+    def __init__(self, engine: Engine):
+        self.engine = engine
+
+    def add(self, user_book: UserBook) -> None:
+        try:
+            with self.engine.begin() as conn:
+                conn.execute(insert(user_books).values(_user_book_row(user_book)))
+        except IntegrityError:
+            raise ConflictError("This book is already in the library.", field="book") from None
+
+    def get(self, user_book_id: str) -> UserBook | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(user_books).where(user_books.c.id == user_book_id)).mappings().first()
+        return _user_book(row) if row else None
+
+    def get_entry(self, user_id: str, user_book_id: str) -> Entry | None:
+        stmt = _joined().where(user_books.c.id == user_book_id, user_books.c.user_id == user_id)
+        with self.engine.connect() as conn:
+            row = conn.execute(stmt).mappings().first()
+        return _entry(row) if row else None
+
+    def list_entries(self, user_id: str, query: ListQuery) -> Page:
+        key, descending = _sort_key(query.sort)
+        stmt = _joined().where(user_books.c.user_id == user_id)
+        if query.status is not None:
+            stmt = stmt.where(user_books.c.status == query.status.value)
+        if query.q:
+            pattern = "%" + query.q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            stmt = stmt.where(
+                or_(
+                    func.lower(_effective("title")).like(pattern, escape="\\"),
+                    func.lower(_effective("author")).like(pattern, escape="\\"),
+                )
+            )
+        position = decode_cursor(user_id, query)
+        if position is not None:
+            stmt = stmt.where(_after(key, descending, position, query.sort))
+        order = (key.desc(), user_books.c.id.desc()) if descending else (key.asc(), user_books.c.id.asc())
+        stmt = stmt.add_columns(key.label("sort_key")).order_by(*order).limit(query.limit + 1)
+        with self.engine.connect() as conn:
+            rows = conn.execute(stmt).mappings().all()
+        items = [_entry(row) for row in rows[: query.limit]]
+        next_cursor = None
+        if len(rows) > query.limit:
+            last = rows[query.limit - 1]
+            value = last["sort_key"]
+            next_cursor = encode_cursor(
+                user_id,
+                query,
+                {"v": value.isoformat() if isinstance(value, datetime) else value, "id": last[_UB_PREFIX + "id"]},
+            )
+        return Page(items, next_cursor)
+
+    def update(self, user_book: UserBook) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(update(user_books).where(user_books.c.id == user_book.id).values(_user_book_row(user_book)))
+
+    def delete(self, user_book_id: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(delete(user_books).where(user_books.c.id == user_book_id))
+
+    def pending_ids(self) -> list[str]:
+        stmt = select(user_books.c.id).where(user_books.c.sync_status == SyncStatus.PENDING.value)
+        with self.engine.connect() as conn:
+            return list(conn.execute(stmt.order_by(user_books.c.date_added)).scalars())
+
+
+def _joined():
+    ub_cols = [c.label(_UB_PREFIX + c.name) for c in user_books.c]
+    return select(*ub_cols, *books.c).select_from(user_books.join(books, user_books.c.book_id == books.c.id))
+
+
+def _entry(row) -> Entry:
+    return Entry(_user_book(row, _UB_PREFIX), _book(row))
+
+
+def _effective(name: str):
+    return func.coalesce(user_books.c[name], books.c[name], literal(""))
+
+
+def _sort_key(sort: Sort):
+    if sort is Sort.TITLE:
+        return func.lower(_effective("title")), False
+    if sort is Sort.AUTHOR:
+        return func.lower(_effective("author")), False
+    if sort is Sort.RATING:
+        return func.coalesce(user_books.c.rating, 0), True
+    return user_books.c.date_added, True
+
+
+def _after(key, descending: bool, position: dict, sort: Sort):
+    value, last_id = position.get("v"), position.get("id")
+    try:
+        if sort is Sort.DATE_ADDED:
+            value = datetime.fromisoformat(value)
+        elif sort is Sort.RATING:
+            value = int(value)
+        elif not isinstance(value, str):
+            raise TypeError
+        if not isinstance(last_id, str):
+            raise TypeError
+    except (TypeError, ValueError):
+        raise InvalidCursorError("The cursor is not valid: start again from the first page.", field="cursor") from None
+    if sort is Sort.DATE_ADDED:
+        # Compare through the column type so the stored (naive UTC) form is used.
+        boundary = and_(user_books.c.date_added == value, user_books.c.id < last_id)
+        return or_(user_books.c.date_added < value, boundary)
+    pair, bound = tuple_(key, user_books.c.id), tuple_(literal(value), literal(last_id))
+    return pair < bound if descending else pair > bound
+
+
+class SqlBackendProbe:
+    def __init__(self, engine: Engine):
+        self.engine = engine
+
+    def check(self) -> None:
+        with self.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        if not schema.is_at_head(self.engine):
+            raise RuntimeError("The database schema is not at the latest version: run 'flask --app booklib.web db upgrade'.")

@@ -1,0 +1,99 @@
+"""The SQL schema. alembic's migrations/ must match this metadata."""
+
+from datetime import datetime, timezone
+
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.types import TypeDecorator
+
+
+class UTCDateTime(TypeDecorator):
+    """Stores UTC, always hands back timezone-aware datetimes (SQLite keeps no zone)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if isinstance(value, str):
+            value = datetime.fromisoformat(value)
+        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("username", String(30), nullable=False),
+    Column("username_key", String(30), nullable=False, unique=True),
+    Column("email", String(254), nullable=False, unique=True),
+    Column("password_hash", String(255), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+)
+
+books = Table(
+    "books",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("isbn", String(13), unique=True),
+    Column("title", String(500)),
+    Column("author", String(500)),
+    Column("genre", String(200)),
+    Column("cover_image_url", String(2000)),
+    Column("description", Text),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+)
+
+user_books = Table(
+    "user_books",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("user_id", String(36), ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("book_id", String(36), ForeignKey("books.id"), nullable=False),
+    Column("status", String(10), nullable=False),
+    Column("rating", Integer),
+    Column("sync_status", String(10), nullable=False),
+    Column("sync_error", Text),
+    Column("title", String(500)),
+    Column("author", String(500)),
+    Column("genre", String(200)),
+    Column("description", Text),
+    Column("date_added", UTCDateTime(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+    UniqueConstraint("user_id", "book_id", name="uq_user_books_user_id_book_id"),
+    CheckConstraint("status IN ('to-read', 'reading', 'read')", name="status"),
+    CheckConstraint("rating IS NULL OR (rating BETWEEN 1 AND 5)", name="rating"),
+    CheckConstraint("sync_status IN ('PENDING', 'SYNCED', 'FAILED')", name="sync_status"),
+    Index("ix_user_books_user_id_date_added", "user_id", "date_added"),
+    Index("ix_user_books_sync_status", "sync_status"),
+)

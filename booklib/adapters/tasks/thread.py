@@ -1,0 +1,43 @@
+"""Runs jobs on a bounded pool of background threads: the local default."""
+
+import logging
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+from typing import Callable
+
+log = logging.getLogger(__name__)
+
+
+class ThreadTaskQueue:
+    def __init__(self, handler: Callable[[dict], object], max_workers: int = 4):
+        self.handler = handler
+        self._executor = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="booklib-job")
+        self._futures: set[Future] = set()
+        self._lock = threading.Lock()
+
+    def enqueue_metadata_job(self, user_book_id: str) -> None:
+        future = self._executor.submit(self._run, {"user_book_id": user_book_id})
+        with self._lock:
+            self._futures.add(future)
+        future.add_done_callback(self._forget)
+
+    def join(self, timeout: float | None = None) -> bool:
+        """Wait for the queued jobs; True when all finished. For tests, benchmarks and shutdown."""
+        with self._lock:
+            pending = set(self._futures)
+        _, not_done = wait(pending, timeout=timeout)
+        return not not_done
+
+    def shutdown(self, wait_for_jobs: bool = True) -> None:
+        self._executor.shutdown(wait=wait_for_jobs, cancel_futures=not wait_for_jobs)
+
+    def _run(self, message: dict) -> None:
+        try:
+            self.handler(message)
+        except Exception:
+            # The entry stays PENDING and is queued again when the app next starts.
+            log.exception("metadata job %s failed", message)
+
+    def _forget(self, future: Future) -> None:
+        with self._lock:
+            self._futures.discard(future)

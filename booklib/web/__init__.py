@@ -1,0 +1,66 @@
+"""The Flask app factory. `flask --app booklib.web run` finds create_app here."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+from flask_wtf.csrf import CSRFProtect
+
+from booklib import __version__
+from booklib.config import Settings
+from booklib.container import Container, build_container
+
+from . import api, auth, books, errors, health, login
+
+log = logging.getLogger(__name__)
+csrf = CSRFProtect()
+
+
+def create_app(settings: Settings | None = None, container: Container | None = None) -> Flask:
+    settings = settings or Settings.from_env()
+    if settings.is_local:
+        settings = settings.with_local_secret_key()
+    container = container or build_container(settings)
+
+    app = Flask(__name__, instance_path=settings.instance_path)
+    app.config.update(
+        SECRET_KEY=settings.secret_key,
+        MAX_CONTENT_LENGTH=settings.max_upload_bytes,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=not settings.is_local,
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SECURE=not settings.is_local,
+        WTF_CSRF_TIME_LIMIT=None,
+        BOOKLIB_VERSION=__version__,
+    )
+    app.extensions["booklib.settings"] = settings
+    app.extensions["booklib.container"] = container
+
+    csrf.init_app(app)
+    login.init_app(app)
+    errors.init_app(app)
+    app.register_blueprint(health.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(books.bp)
+    app.register_blueprint(api.bp)
+    csrf.exempt(api.bp)
+
+    from . import cli
+
+    cli.init_app(app)
+    _prepare_backend(app, settings, container)
+    return app
+
+
+def _prepare_backend(app: Flask, settings: Settings, container: Container) -> None:
+    if settings.backend == "sqlite" and settings.database_url.startswith("sqlite"):
+        from booklib.adapters.sqlite.schema import upgrade_to_head
+
+        upgrade_to_head(settings.database_url)
+    if settings.tasks == "thread":
+        resumed = container.library().resume_pending_jobs()
+        if resumed:
+            log.info("queued again %d metadata job(s) left pending by an earlier run", resumed)

@@ -1,0 +1,113 @@
+"""The JSON API, /api/v1: the same services as the pages."""
+
+from flask import Blueprint, jsonify, request
+from flask_login import current_user, login_required, login_user, logout_user
+
+from booklib.domain.errors import ValidationError
+from booklib.domain.model import ListQuery
+
+from . import services
+from .login import SessionUser
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+def json_body() -> dict:
+    body = request.get_json(silent=True)
+    if not request.is_json:
+        raise ValidationError("Send a JSON body with Content-Type: application/json.")
+    if not isinstance(body, dict):
+        raise ValidationError("The body must be a JSON object.")
+    return body
+
+
+@bp.post("/auth/register")
+def register():
+    body = json_body()
+    user = services.accounts().register(body.get("username"), body.get("email"), body.get("password"))
+    return jsonify(user=user.to_dict()), 201
+
+
+@bp.post("/auth/login")
+def login():
+    body = json_body()
+    user = services.accounts().authenticate(body.get("email"), body.get("password"))
+    login_user(SessionUser(user))
+    return jsonify(user=user.to_dict())
+
+
+@bp.post("/auth/logout")
+def logout():
+    logout_user()
+    return "", 204
+
+
+@bp.get("/auth/me")
+@login_required
+def me():
+    return jsonify(user=current_user.user.to_dict())
+
+
+@bp.get("/books")
+@login_required
+def list_books():
+    args = request.args
+    query = ListQuery.parse(args.get("status"), args.get("q"), args.get("sort"), args.get("limit"), args.get("cursor"))
+    page = services.library().list_entries(current_user.id, query)
+    return jsonify(items=[entry.to_dict() for entry in page.items], next_cursor=page.next_cursor)
+
+
+@bp.post("/books")
+@login_required
+def add_book():
+    body = json_body()
+    allowed = {"isbn", "title", "author", "genre", "description", "status", "rating"}
+    unknown = set(body) - allowed
+    if unknown:
+        raise ValidationError(f"Unknown fields: {', '.join(sorted(unknown))}.")
+    fields = {k: body[k] for k in ("genre", "description", "status", "rating") if k in body}
+    library = services.library()
+    if body.get("isbn") not in (None, ""):
+        entry = library.add_by_isbn(
+            current_user.id, body["isbn"], title=body.get("title"), author=body.get("author"), **fields
+        )
+    else:
+        entry = library.add_manual(current_user.id, body.get("title"), author=body.get("author"), **fields)
+    return jsonify(entry.to_dict()), 201
+
+
+@bp.get("/books/<entry_id>")
+@login_required
+def get_book(entry_id: str):
+    return jsonify(services.library().get_entry(current_user.id, entry_id).to_dict())
+
+
+@bp.patch("/books/<entry_id>")
+@login_required
+def update_book(entry_id: str):
+    entry = services.library().update_entry(current_user.id, entry_id, json_body())
+    return jsonify(entry.to_dict())
+
+
+@bp.delete("/books/<entry_id>")
+@login_required
+def delete_book(entry_id: str):
+    services.library().delete_entry(current_user.id, entry_id)
+    return "", 204
+
+
+@bp.post("/books/<entry_id>/refresh")
+@login_required
+def refresh_book(entry_id: str):
+    entry = services.library().refresh(current_user.id, entry_id)
+    return jsonify(entry.to_dict()), 202
+
+
+@bp.post("/scan")
+@login_required
+def scan():
+    upload = request.files.get("image")
+    if upload is None:
+        raise ValidationError("Send the photo as a multipart form field named 'image'.", field="image")
+    isbn = services.scanner().scan(upload.read())
+    return jsonify(isbn=isbn.value)

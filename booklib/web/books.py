@@ -1,0 +1,119 @@
+"""The library pages: list, add, view, edit, delete, refresh metadata."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from booklib.domain.errors import ConflictError, DomainError, ValidationError
+from booklib.domain.model import ListQuery, ReadingStatus, Sort
+
+from . import services
+from .forms import AddBookForm, ConfirmForm, EditBookForm, attach_error, has_errors
+
+bp = Blueprint("books", __name__, url_prefix="/books")
+
+
+@bp.get("")
+@login_required
+def library():
+    args = request.args
+    try:
+        query = ListQuery.parse(args.get("status"), args.get("q"), args.get("sort"), args.get("limit"), args.get("cursor"))
+    except ValidationError as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("books.library"))
+    page = services.library().list_entries(current_user.id, query)
+    return render_template(
+        "books/list.html",
+        page=page,
+        query=query,
+        statuses=list(ReadingStatus),
+        sorts=list(Sort),
+        form=ConfirmForm(),
+    )
+
+
+@bp.route("/add", methods=["GET", "POST"])
+@login_required
+def add():
+    form = AddBookForm()
+    if form.validate_on_submit():
+        try:
+            entry = _add_from_form(form)
+        except (ValidationError, ConflictError) as exc:
+            attach_error(form, exc)
+        else:
+            title = entry.to_dict()["title"] or f"ISBN {entry.book.isbn}"
+            flash(f"Added “{title}”." + (" Fetching its details…" if entry.book.isbn else ""), "success")
+            if request.form.get("next") == "add":
+                return redirect(url_for("books.add"))
+            return redirect(url_for("books.detail", entry_id=entry.id))
+    return render_template("books/add.html", form=form), 400 if has_errors(form) else 200
+
+
+def _add_from_form(form: AddBookForm):
+    library = services.library()
+    isbn = (form.isbn.data or "").strip()
+    extra = {"title": form.title.data or None, "author": form.author.data or None}
+    if isbn:
+        return library.add_by_isbn(current_user.id, isbn, status=form.status.data, **extra)
+    if not extra["title"]:
+        raise ValidationError("Enter an ISBN, or a title for a book without one.", field="isbn")
+    return library.add_manual(current_user.id, status=form.status.data, **extra)
+
+
+@bp.get("/<entry_id>")
+@login_required
+def detail(entry_id: str):
+    entry = services.library().get_entry(current_user.id, entry_id)
+    return render_template("books/detail.html", entry=entry, book=entry.to_dict(), form=ConfirmForm())
+
+
+@bp.route("/<entry_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(entry_id: str):
+    library = services.library()
+    entry = library.get_entry(current_user.id, entry_id)
+    values = entry.to_dict()
+    form = EditBookForm(data={**values, "rating": str(values["rating"] or "")})
+    if form.validate_on_submit():
+        changes = {name: getattr(form, name).data for name in ("title", "author", "genre", "description", "status", "rating")}
+        try:
+            library.update_entry(current_user.id, entry_id, changes)
+        except ValidationError as exc:
+            attach_error(form, exc)
+        else:
+            flash("Saved.", "success")
+            return redirect(url_for("books.detail", entry_id=entry_id))
+    return render_template("books/edit.html", form=form, book=values), 400 if has_errors(form) else 200
+
+
+@bp.route("/<entry_id>/delete", methods=["GET", "POST"])
+@login_required
+def delete(entry_id: str):
+    library = services.library()
+    entry = library.get_entry(current_user.id, entry_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        library.delete_entry(current_user.id, entry_id)
+        flash(f"Removed “{entry.to_dict()['title'] or entry.book.isbn}” from your library.", "success")
+        return redirect(url_for("books.library"))
+    return render_template("books/delete.html", book=entry.to_dict(), form=form)
+
+
+@bp.post("/<entry_id>/refresh")
+@login_required
+def refresh(entry_id: str):
+    if ConfirmForm().validate_on_submit():
+        try:
+            services.library().refresh(current_user.id, entry_id)
+            flash("Fetching the book's details again…", "info")
+        except DomainError as exc:
+            if exc.code == "not_found":
+                raise
+            flash(exc.message, "error")
+    return redirect(url_for("books.detail", entry_id=entry_id))
+
+
+@bp.app_template_filter("stars")
+def stars(rating) -> str:
+    return "★" * rating + "☆" * (5 - rating) if rating else "not rated"

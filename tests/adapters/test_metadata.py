@@ -1,0 +1,266 @@
+"""Metadata adapters against a local stub replaying recorded Google Books and Open Library answers."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from booklib import __version__
+from booklib.adapters.metadata import (
+    ChainProvider,
+    GoogleBooksProvider,
+    OpenLibraryProvider,
+    RateLimiter,
+    make_session,
+)
+from booklib.domain.errors import MetadataUnavailableError
+from booklib.domain.model import BookMetadata
+from tests.support.metadata_stub import MetadataStub
+
+JOSIE = "9781761186769"  # Google Books fixture (NZ, English)
+UCHU = "9784815602666"  # Google Books fixture (Japanese)
+BANKS = "9780316030571"  # Open Library fixture
+UNKNOWN = "9780000000002"
+VOLUMES = "/books/v1/volumes"
+
+
+@pytest.fixture
+def stub():
+    with MetadataStub() as server:
+        yield server
+
+
+@pytest.fixture
+def session():
+    with make_session(retries=3, backoff=0.01) as s:
+        yield s
+
+
+@pytest.fixture
+def google(stub, session):
+    return GoogleBooksProvider(stub.google_url, session, timeout=2.0)
+
+
+@pytest.fixture
+def open_library(stub, session):
+    return OpenLibraryProvider(stub.open_library_url, session, timeout=2.0)
+
+
+# --- mapping
+
+
+def test_google_maps_the_recorded_english_volume(google):
+    meta = google.lookup(JOSIE)
+    assert meta.title == "Everything is Beautiful and Everything Hurts"
+    assert meta.author == "Josie Shapiro"
+    assert meta.genre == "Fiction"
+    assert meta.description.startswith("The stunning debut novel by the winner of the Allen & Unwin")
+    # thumbnail is the largest link in the recording; https, no page-curl effect
+    assert meta.cover_image_url == (
+        "https://books.google.com/books/content?id=iEGqEAAAQBAJ&printsec=frontcover&img=1&zoom=1&source=gbs_api"
+    )
+    assert meta.source == "Google Books"
+
+
+def test_google_maps_the_recorded_japanese_volume_without_categories(google):
+    meta = google.lookup(UCHU)
+    assert meta.title == "宇宙の話をしよう"
+    assert meta.author == "小野雅裕"
+    assert meta.genre is None
+    assert meta.description == "NASAのと娘による宇宙探査のストーリー。"
+    assert meta.cover_image_url == (
+        "https://books.google.com/books/content?id=GjASzgEACAAJ&printsec=frontcover&img=1&zoom=1&source=gbs_api"
+    )
+
+
+def test_google_sends_isbn_query_key_and_user_agent(stub, session):
+    GoogleBooksProvider(stub.google_url, session, api_key="k123").lookup(JOSIE)
+    assert stub.requests == [f"{VOLUMES}?q=isbn%3A{JOSIE}&key=k123"]
+    assert session.headers["User-Agent"] == f"booklib/{__version__}"
+
+
+def test_google_subtitle_authors_largest_cover_and_matching_item(stub, google):
+    other = {"volumeInfo": {"title": "Wrong book", "industryIdentifiers": [{"type": "ISBN_13", "identifier": "1"}]}}
+    wanted = {
+        "volumeInfo": {
+            "title": "Dune",
+            "subtitle": "Deluxe Edition",
+            "authors": ["Frank Herbert", "Brian Herbert"],
+            "categories": ["Fiction / Science Fiction", "Classics"],
+            "industryIdentifiers": [{"type": "ISBN_13", "identifier": "9780441013593"}],
+            "imageLinks": {
+                "thumbnail": "http://books.google.com/t?id=x&edge=curl",
+                "large": "http://books.google.com/l?id=x&zoom=3&edge=curl&source=gbs_api",
+            },
+        }
+    }
+    stub.add_google("9780441013593", {"kind": "books#volumes", "totalItems": 2, "items": [other, wanted]})
+    meta = google.lookup("9780441013593")
+    assert meta == BookMetadata(
+        title="Dune: Deluxe Edition",
+        author="Frank Herbert, Brian Herbert",
+        genre="Fiction / Science Fiction",
+        cover_image_url="https://books.google.com/l?id=x&zoom=3&source=gbs_api",
+        description=None,
+        source="Google Books",
+    )
+
+
+def test_open_library_maps_the_recorded_answer(stub, open_library):
+    meta = open_library.lookup(BANKS)
+    assert meta == BookMetadata(
+        title="Use of Weapons",
+        author="Iain M. Banks",
+        genre="Fiction",
+        cover_image_url="https://covers.openlibrary.org/b/id/2379038-L.jpg",
+        description=None,
+        source="Open Library",
+    )
+    assert stub.requests == [f"/api/books?bibkeys=ISBN%3A{BANKS}&format=json&jscmd=data"]
+
+
+@pytest.mark.parametrize(
+    "extra, expected",
+    [
+        ({"description": "Plain text."}, "Plain text."),
+        ({"description": {"type": "/type/text", "value": "Typed text."}}, "Typed text."),
+        ({"excerpts": [{"text": "An excerpt.", "first_sentence": True}]}, "An excerpt."),
+    ],
+)
+def test_open_library_description_forms(stub, open_library, extra, expected):
+    stub.add_open_library(UNKNOWN, {"title": "T", "subtitle": "S", "cover": {"small": "http://c/s.jpg"}, **extra})
+    meta = open_library.lookup(UNKNOWN)
+    assert (meta.title, meta.description, meta.cover_image_url) == ("T: S", expected, "https://c/s.jpg")
+
+
+def test_empty_answers_are_none(google, open_library):
+    assert google.lookup(UNKNOWN) is None
+    assert open_library.lookup(UNKNOWN) is None
+
+
+# --- chain
+
+
+def test_chain_falls_back_to_open_library_when_google_knows_nothing(stub, google, open_library):
+    chain = ChainProvider([google, open_library])
+    assert chain.name == "Google Books and Open Library"
+    meta = chain.lookup(BANKS)
+    assert (meta.title, meta.source) == ("Use of Weapons", "Open Library")
+    assert [p.split("?")[0] for p in stub.requests] == [VOLUMES, "/api/books"]
+
+
+def test_chain_stops_at_the_first_answer(stub, google, open_library):
+    assert ChainProvider([google, open_library]).lookup(JOSIE).source == "Google Books"
+    assert len(stub.requests) == 1
+
+
+def test_chain_none_when_nobody_knows(google, open_library):
+    assert ChainProvider([google, open_library]).lookup(UNKNOWN) is None
+
+
+def test_chain_skips_an_unavailable_provider(stub, google, open_library):
+    stub.fail_next(VOLUMES, [503] * 4)
+    assert ChainProvider([google, open_library]).lookup(BANKS).source == "Open Library"
+
+
+def test_chain_raises_when_not_found_and_a_provider_failed(stub, google, open_library):
+    stub.fail_next(VOLUMES, [503] * 4)
+    with pytest.raises(MetadataUnavailableError, match="Google Books answered 503"):
+        ChainProvider([google, open_library]).lookup(UNKNOWN)
+
+
+# --- failures and retries
+
+
+def test_503_then_200_is_retried(stub, google):
+    stub.fail_next(VOLUMES, [503])
+    assert google.lookup(JOSIE).author == "Josie Shapiro"
+    assert len(stub.requests) == 2
+
+
+def test_429_retry_after_is_honoured(stub, google):
+    stub.fail_next(VOLUMES, [429], retry_after=1)
+    started = time.monotonic()
+    assert google.lookup(JOSIE) is not None
+    assert time.monotonic() - started >= 0.9
+    assert len(stub.requests) == 2
+
+
+def test_persistent_500_is_unavailable_after_retries(stub, google):
+    stub.fail_next(VOLUMES, [500] * 10)
+    with pytest.raises(MetadataUnavailableError, match="Google Books answered 500"):
+        google.lookup(JOSIE)
+    assert len(stub.requests) == 4  # first try + 3 retries
+
+
+def test_open_library_persistent_502_is_unavailable(stub, open_library):
+    stub.fail_next("/api/books", [502] * 4)
+    with pytest.raises(MetadataUnavailableError, match="Open Library answered 502"):
+        open_library.lookup(BANKS)
+
+
+def test_other_4xx_is_unavailable_without_retrying(stub, google):
+    stub.fail_next(VOLUMES, [403])
+    with pytest.raises(MetadataUnavailableError, match="rejected the request: answered 403"):
+        google.lookup(JOSIE)
+    assert len(stub.requests) == 1
+
+
+def test_invalid_json_is_unavailable(stub, google):
+    stub.add_google(UNKNOWN, "<html>not json</html>")
+    with pytest.raises(MetadataUnavailableError, match="invalid JSON"):
+        google.lookup(UNKNOWN)
+
+
+def test_timeout_is_unavailable(stub):
+    stub.delay = 0.5
+    with make_session(retries=1, backoff=0) as session:
+        provider = GoogleBooksProvider(stub.google_url, session, timeout=0.2)
+        with pytest.raises(MetadataUnavailableError, match="timed out"):
+            provider.lookup(JOSIE)
+
+
+def test_connection_refused_is_unavailable():
+    stub = MetadataStub().start()
+    url = stub.open_library_url
+    stub.stop()
+    with make_session(retries=0) as session:
+        with pytest.raises(MetadataUnavailableError, match="could not be reached"):
+            OpenLibraryProvider(url, session, timeout=1).lookup(BANKS)
+
+
+# --- rate limiting
+
+
+def test_provider_spaces_calls(stub, session):
+    provider = GoogleBooksProvider(stub.google_url, session, min_interval=0.2)
+    started = time.monotonic()
+    for _ in range(3):
+        provider.lookup(JOSIE)
+    assert time.monotonic() - started >= 0.4
+
+
+def test_rate_limiter_spaces_calls_across_threads():
+    limiter = RateLimiter(0.1)
+    started = time.monotonic()
+    threads = [threading.Thread(target=limiter.wait) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert time.monotonic() - started >= 0.3
+
+
+def test_rate_limiter_zero_does_not_wait():
+    limiter = RateLimiter(0)
+    for _ in range(1000):
+        limiter.wait()
+
+
+def test_stub_stop_joins_its_thread():
+    stub = MetadataStub().start()
+    thread = stub._thread
+    stub.stop()
+    assert not thread.is_alive()

@@ -1,0 +1,86 @@
+"""Shared fixtures: settings pointing at a temp instance and the metadata stub, apps, clients."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from booklib.config import Settings
+from booklib.web import create_app
+from tests.support.metadata_stub import MetadataStub
+
+KNOWN_ISBN = "9781761186769"  # Google Books fixture
+JAPANESE_ISBN = "9784815602666"  # Google Books fixture, no publisher
+OPEN_LIBRARY_ISBN = "9780316030571"  # only Open Library knows it
+UNKNOWN_ISBN = "9780306406157"  # valid, found nowhere
+
+
+@pytest.fixture(scope="session")
+def metadata_stub():
+    with MetadataStub() as stub:
+        yield stub
+
+
+@pytest.fixture
+def settings(tmp_path, metadata_stub) -> Settings:
+    return Settings.from_env(
+        env={},
+        instance_path=str(tmp_path / "instance"),
+        database_url=f"sqlite:///{tmp_path / 'booklib.db'}",
+        secret_key="test-secret",
+        tasks="inline",
+        google_books_api_url=metadata_stub.google_url,
+        open_library_url=metadata_stub.open_library_url,
+        google_books_min_interval=0.0,
+        metadata_timeout=5.0,
+    )
+
+
+@pytest.fixture(params=["sqlite"])
+def backend(request) -> str:
+    """Every web test runs once per storage backend."""
+    return request.param
+
+
+@pytest.fixture
+def app(settings, backend):
+    app = create_app(settings.replace(backend=backend))
+    app.config.update(TESTING=True, WTF_CSRF_ENABLED=False)
+    yield app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+_names = itertools.count()
+
+
+class ApiUser:
+    """A registered, logged-in API client."""
+
+    def __init__(self, client, username: str, email: str, password: str):
+        self.client, self.username, self.email, self.password = client, username, email, password
+
+    def add(self, **body):
+        return self.client.post("/api/v1/books", json=body)
+
+
+@pytest.fixture
+def make_user(app):
+    def make(username: str | None = None, password: str = "correct horse") -> ApiUser:
+        username = username or f"reader{next(_names)}"
+        email = f"{username}@example.org"
+        client = app.test_client()
+        assert client.post("/api/v1/auth/register", json={"username": username, "email": email, "password": password}).status_code == 201
+        assert client.post("/api/v1/auth/login", json={"email": email, "password": password}).status_code == 200
+        return ApiUser(client, username, email, password)
+
+    return make
+
+
+@pytest.fixture
+def user(make_user) -> ApiUser:
+    return make_user()
