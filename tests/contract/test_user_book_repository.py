@@ -1,0 +1,209 @@
+"""Contract of the UserBookRepository port: entries, pages, filters, cursors."""
+
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+
+import pytest
+
+from booklib.domain.errors import ConflictError, InvalidCursorError
+from booklib.domain.model import ListQuery, ReadingStatus, Sort, SyncStatus
+
+from .builders import a_book, a_user, an_entry
+
+
+@pytest.fixture
+def reader(storage):
+    user = a_user("reader")
+    storage.users.add(user)
+    return user
+
+
+def shelve(storage, user, n, **fields):
+    """Add n hand-entered books; entry i is added i minutes after T0."""
+    entries = []
+    for i in range(n):
+        book = a_book(None, title=f"Title {i:03d}", author=f"Author {(n - i):03d}")
+        storage.books.add(book)
+        entry = an_entry(user, book, minutes=i, **fields)
+        storage.user_books.add(entry)
+        entries.append(entry)
+    return entries
+
+
+def walk(storage, user_id, query):
+    """Every page of a listing, following next_cursor."""
+    seen, cursor = [], None
+    for _ in range(1000):
+        page = storage.user_books.list_entries(user_id, query.with_cursor(cursor))
+        seen.extend(page.items)
+        cursor = page.next_cursor
+        if cursor is None:
+            return seen
+    raise AssertionError("pagination did not end")
+
+
+def test_added_entry_reads_back(storage, reader):
+    book = a_book(title="Shared")
+    storage.books.add(book)
+    entry = an_entry(reader, book, status=ReadingStatus.READING, rating=4, title="My title")
+    storage.user_books.add(entry)
+
+    assert storage.user_books.get(entry.id) == entry
+    joined = storage.user_books.get_entry(reader.id, entry.id)
+    assert joined.user_book == entry and joined.book == book
+    assert joined.to_dict()["title"] == "My title"
+
+
+def test_another_users_entry_is_invisible(storage, reader):
+    other = a_user("other")
+    storage.users.add(other)
+    [entry] = shelve(storage, reader, 1)
+    assert storage.user_books.get_entry(other.id, entry.id) is None
+    assert storage.user_books.list_entries(other.id, ListQuery()).items == []
+
+
+def test_one_entry_per_user_and_book(storage, reader):
+    book = a_book()
+    storage.books.add(book)
+    storage.user_books.add(an_entry(reader, book))
+    with pytest.raises(ConflictError):
+        storage.user_books.add(an_entry(reader, book))
+
+
+def test_two_users_share_one_book(storage, reader):
+    other = a_user("other")
+    storage.users.add(other)
+    book = a_book()
+    storage.books.add(book)
+    storage.user_books.add(an_entry(reader, book))
+    storage.user_books.add(an_entry(other, book))
+    assert len(storage.user_books.list_entries(other.id, ListQuery()).items) == 1
+
+
+def test_simultaneous_adds_of_one_book_keep_one_entry(storage, reader):
+    book = a_book()
+    storage.books.add(book)
+
+    def attempt(_):
+        try:
+            storage.user_books.add(an_entry(reader, book))
+            return "won"
+        except ConflictError:
+            return "conflict"
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        outcomes = list(pool.map(attempt, range(30)))
+    assert outcomes.count("won") == 1
+    assert len(storage.user_books.list_entries(reader.id, ListQuery()).items) == 1
+
+
+def test_update_and_delete(storage, reader):
+    [entry] = shelve(storage, reader, 1)
+    changed = replace(entry, status=ReadingStatus.READ, rating=5, sync_status=SyncStatus.FAILED, sync_error="nope", genre="Mine")
+    storage.user_books.update(changed)
+    assert storage.user_books.get(entry.id) == changed
+    storage.user_books.delete(entry.id)
+    assert storage.user_books.get(entry.id) is None
+    assert storage.user_books.get_entry(reader.id, entry.id) is None
+
+
+def test_delete_frees_the_book_for_the_same_user(storage, reader):
+    book = a_book()
+    storage.books.add(book)
+    first = an_entry(reader, book)
+    storage.user_books.add(first)
+    storage.user_books.delete(first.id)
+    storage.user_books.add(an_entry(reader, book))
+
+
+def test_default_listing_is_newest_first_and_pages_cover_everything_once(storage, reader):
+    entries = shelve(storage, reader, 23)
+    seen = walk(storage, reader.id, ListQuery(limit=5))
+    assert [e.id for e in seen] == [e.id for e in reversed(entries)]
+
+
+def test_page_size_is_respected(storage, reader):
+    shelve(storage, reader, 7)
+    page = storage.user_books.list_entries(reader.id, ListQuery(limit=3))
+    assert len(page.items) == 3 and page.next_cursor
+    last = storage.user_books.list_entries(reader.id, ListQuery(limit=7))
+    assert len(last.items) == 7 and last.next_cursor is None
+
+
+def test_filter_by_status_pages_correctly(storage, reader):
+    shelve(storage, reader, 9, status=ReadingStatus.READ)
+    reading = shelve(storage, reader, 7, status=ReadingStatus.READING)
+    seen = walk(storage, reader.id, ListQuery(status=ReadingStatus.READING, limit=3))
+    assert sorted(e.id for e in seen) == sorted(e.id for e in reading)
+
+
+def test_search_matches_title_or_author_case_insensitively(storage, reader):
+    for title, author in [("The Hobbit", "J.R.R. Tolkien"), ("Dune", "Frank Herbert"), ("Hobbies 100%", "Ann")]:
+        book = a_book(None, title=title, author=author)
+        storage.books.add(book)
+        storage.user_books.add(an_entry(reader, book))
+    titles = lambda q: sorted(e.value("title") for e in walk(storage, reader.id, ListQuery(q=q, limit=1)))
+    assert titles("HOBB") == ["Hobbies 100%", "The Hobbit"]
+    assert titles("tolkien") == ["The Hobbit"]
+    assert titles("100%") == ["Hobbies 100%"]
+    assert titles("_") == []
+
+
+def test_search_and_sort_use_the_users_own_edits(storage, reader):
+    book = a_book(title="Shared title", author="Zed")
+    storage.books.add(book)
+    storage.user_books.add(an_entry(reader, book, title="Aardvark notes"))
+    other = a_book(None, title="Middle", author="Amy")
+    storage.books.add(other)
+    storage.user_books.add(an_entry(reader, other))
+    assert [e.value("title") for e in walk(storage, reader.id, ListQuery(q="aardvark"))] == ["Aardvark notes"]
+    assert [e.value("title") for e in walk(storage, reader.id, ListQuery(sort=Sort.TITLE))] == ["Aardvark notes", "Middle"]
+
+
+def test_sort_by_title_author_and_rating(storage, reader):
+    entries = shelve(storage, reader, 12)
+    for i, entry in enumerate(entries):
+        storage.user_books.update(replace(entry, rating=(i % 5) + 1 if i % 4 else None))
+    by_title = walk(storage, reader.id, ListQuery(sort=Sort.TITLE, limit=5))
+    assert [e.value("title") for e in by_title] == sorted(e.value("title") for e in by_title)
+    by_author = walk(storage, reader.id, ListQuery(sort=Sort.AUTHOR, limit=5))
+    assert [e.value("author") for e in by_author] == sorted(e.value("author") for e in by_author)
+    by_rating = walk(storage, reader.id, ListQuery(sort=Sort.RATING, limit=5))
+    ratings = [e.user_book.rating or 0 for e in by_rating]
+    assert ratings == sorted(ratings, reverse=True) and len(by_rating) == 12
+
+
+@pytest.mark.parametrize("cursor", ["garbage", "eyJ4IjoxfQ", "e30", "!!!", "eyJmIjoiMDAwMCIsInAiOnt9fQ"])
+def test_a_tampered_cursor_is_refused(storage, reader, cursor):
+    shelve(storage, reader, 3)
+    with pytest.raises(InvalidCursorError):
+        storage.user_books.list_entries(reader.id, ListQuery(limit=1, cursor=cursor))
+
+
+def test_another_users_cursor_is_refused(storage, reader):
+    other = a_user("other")
+    storage.users.add(other)
+    shelve(storage, reader, 3)
+    shelve(storage, other, 3)
+    cursor = storage.user_books.list_entries(reader.id, ListQuery(limit=1)).next_cursor
+    with pytest.raises(InvalidCursorError):
+        storage.user_books.list_entries(other.id, ListQuery(limit=1, cursor=cursor))
+
+
+def test_a_cursor_from_another_listing_is_refused(storage, reader):
+    shelve(storage, reader, 3)
+    cursor = storage.user_books.list_entries(reader.id, ListQuery(limit=1)).next_cursor
+    with pytest.raises(InvalidCursorError):
+        storage.user_books.list_entries(reader.id, ListQuery(limit=1, sort=Sort.TITLE, cursor=cursor))
+
+
+def test_pending_ids_lists_unfinished_jobs_of_every_user(storage, reader):
+    other = a_user("other")
+    storage.users.add(other)
+    pending = shelve(storage, reader, 2, sync_status=SyncStatus.PENDING) + shelve(storage, other, 1, sync_status=SyncStatus.PENDING)
+    shelve(storage, reader, 2, sync_status=SyncStatus.FAILED)
+    assert sorted(storage.user_books.pending_ids()) == sorted(e.id for e in pending)
+
+
+def test_backend_probe_passes_on_a_working_backend(storage):
+    storage.probe.check()

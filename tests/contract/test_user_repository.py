@@ -1,0 +1,65 @@
+"""Contract of the UserRepository port: every adapter must pass it unchanged."""
+
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from booklib.domain.errors import ConflictError
+
+from .builders import a_user
+
+
+def test_added_user_can_be_read_back_by_id_and_email(storage):
+    user = a_user("Alice", "alice@example.org")
+    storage.users.add(user)
+
+    assert storage.users.get(user.id) == user
+    assert storage.users.get_by_email("ALICE@Example.org") == user
+    assert storage.users.get("missing") is None
+    assert storage.users.get_by_email("nobody@example.org") is None
+
+
+def test_created_at_comes_back_timezone_aware(storage):
+    user = a_user()
+    storage.users.add(user)
+    assert storage.users.get(user.id).created_at.utcoffset().total_seconds() == 0
+
+
+def test_username_is_unique_case_insensitively(storage):
+    storage.users.add(a_user("Alice", "one@example.org"))
+    with pytest.raises(ConflictError) as caught:
+        storage.users.add(a_user("aLICE", "two@example.org"))
+    assert caught.value.field == "username"
+
+
+def test_email_is_unique_case_insensitively(storage):
+    storage.users.add(a_user("alice", "same@example.org"))
+    with pytest.raises(ConflictError) as caught:
+        storage.users.add(a_user("bob", "SAME@example.org"))
+    assert caught.value.field == "email"
+    assert storage.users.get_by_email("same@example.org").username == "alice"
+
+
+def test_a_refused_user_leaves_nothing_behind(storage):
+    storage.users.add(a_user("alice", "alice@example.org"))
+    clash = a_user("bob", "alice@example.org")
+    with pytest.raises(ConflictError):
+        storage.users.add(clash)
+    assert storage.users.get(clash.id) is None
+    storage.users.add(a_user("bob", "bob@example.org"))  # bob's name was not reserved by the failed attempt
+
+
+def test_of_many_simultaneous_registrations_of_one_name_exactly_one_wins(storage):
+    attempts = [a_user("racer", f"racer{i}@example.org") for i in range(40)]
+
+    def attempt(user):
+        try:
+            storage.users.add(user)
+            return "won"
+        except ConflictError:
+            return "conflict"
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        outcomes = list(pool.map(attempt, attempts))
+    assert outcomes.count("won") == 1
+    assert outcomes.count("conflict") == 39
