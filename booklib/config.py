@@ -39,6 +39,7 @@ class Settings:
     google_books_min_interval: float | None = None
     metadata_timeout: float = 10.0
     metadata_retries: int = 3
+    metadata_backoff: float = 0.5
     task_workers: int = 4
     barcode_readers: tuple[str, ...] = ("zxingcpp", "pyzbar")
     max_upload_bytes: int = 10 * 1024 * 1024

@@ -41,7 +41,7 @@ def _metadata_provider(settings: dict):
     from booklib.adapters.metadata.open_library import OpenLibraryProvider
 
     config = Settings(**settings)
-    session = make_session(retries=config.metadata_retries)
+    session = make_session(retries=config.metadata_retries, backoff=config.metadata_backoff)
     return ChainProvider(
         [
             GoogleBooksProvider(

@@ -23,17 +23,26 @@ def metadata_stub():
 
 
 @pytest.fixture
-def settings(tmp_path, metadata_stub) -> Settings:
+def stub(metadata_stub):
+    """The metadata stub, clean for this test."""
+    metadata_stub.reset()
+    yield metadata_stub
+    metadata_stub.reset()
+
+
+@pytest.fixture
+def settings(tmp_path, stub) -> Settings:
     return Settings.from_env(
         env={},
         instance_path=str(tmp_path / "instance"),
         database_url=f"sqlite:///{tmp_path / 'booklib.db'}",
         secret_key="test-secret",
         tasks="inline",
-        google_books_api_url=metadata_stub.google_url,
-        open_library_url=metadata_stub.open_library_url,
+        google_books_api_url=stub.google_url,
+        open_library_url=stub.open_library_url,
         google_books_min_interval=0.0,
         metadata_timeout=5.0,
+        metadata_backoff=0.01,
     )
 
 

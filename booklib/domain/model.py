@@ -42,14 +42,13 @@ class SyncStatus(str, enum.Enum):
 def parse_rating(raw: object) -> int | None:
     if raw is None or raw == "":
         return None
-    if isinstance(raw, bool):
-        raise ValidationError("Rating must be a whole number from 1 to 5, or empty.", field="rating")
+    message = "Rating must be a whole number from 1 to 5, or empty."
+    if isinstance(raw, bool) or (isinstance(raw, float) and not raw.is_integer()):
+        raise ValidationError(message, field="rating")
     try:
-        value = int(str(raw).strip()) if not isinstance(raw, int) else raw
+        value = int(raw) if isinstance(raw, (int, float)) else int(str(raw).strip())
     except ValueError:
-        raise ValidationError("Rating must be a whole number from 1 to 5, or empty.", field="rating") from None
-    if isinstance(raw, float) and raw != value:
-        raise ValidationError("Rating must be a whole number from 1 to 5, or empty.", field="rating")
+        raise ValidationError(message, field="rating") from None
     if not 1 <= value <= 5:
         raise ValidationError("Rating must be from 1 to 5.", field="rating")
     return value

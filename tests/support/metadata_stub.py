@@ -71,6 +71,13 @@ class MetadataStub:
         return self.open_library_url + GOOGLE_PREFIX
 
     # --- programming
+    def reset(self) -> None:
+        """Forget programmed failures, delays and recorded requests (between tests)."""
+        with self._lock:
+            self.delay = 0.0
+            self._failures.clear()
+            self._requests.clear()
+
     def fail_next(self, path_prefix: str, statuses: list[int], retry_after: float | None = None) -> None:
         header = None if retry_after is None else str(retry_after)
         with self._lock:

@@ -1,0 +1,190 @@
+"""Services over the real SQL adapter, the inline queue and the metadata stub (recorded responses)."""
+
+from types import SimpleNamespace
+
+import pytest
+
+from booklib.config import Settings
+from booklib.container import build_container
+from booklib.domain.errors import ConflictError, MetadataUnavailableError, NotFoundError, ValidationError
+from booklib.domain.model import ListQuery, SyncStatus
+from tests.conftest import JAPANESE_ISBN, KNOWN_ISBN, OPEN_LIBRARY_ISBN, UNKNOWN_ISBN
+
+
+@pytest.fixture
+def services(settings: Settings):
+    from booklib.adapters.sqlite.schema import upgrade_to_head
+
+    upgrade_to_head(settings.database_url)
+    container = build_container(settings)
+    accounts = container.accounts()
+    users = [accounts.register(f"user{i}", f"user{i}@example.org", "password1") for i in range(2)]
+    return SimpleNamespace(
+        library=container.library(),
+        sync=container.metadata_sync(),
+        user_books=container.user_book_repository(),
+        books=container.book_repository(),
+        ann=users[0].id,
+        bob=users[1].id,
+        container=container,
+    )
+
+
+def test_adding_by_isbn_saves_pending_then_the_job_fills_it_in(services):
+    entry = services.library.add_by_isbn(services.ann, "978-1-76118-676-9")
+    assert entry.user_book.sync_status is SyncStatus.PENDING  # what the caller is answered
+    stored = services.library.get_entry(services.ann, entry.id).to_dict()
+    assert stored["sync_status"] == "SYNCED"
+    assert stored["title"] == "Everything is Beautiful and Everything Hurts"
+    assert stored["author"] == "Josie Shapiro"
+    assert stored["cover_image_url"].startswith("https://")
+
+
+def test_open_library_answers_when_google_knows_nothing(services):
+    entry = services.library.add_by_isbn(services.ann, OPEN_LIBRARY_ISBN)
+    stored = services.library.get_entry(services.ann, entry.id).to_dict()
+    assert stored["sync_status"] == "SYNCED"
+    assert stored["title"]
+
+
+def test_an_unknown_isbn_fails_with_a_readable_reason(services):
+    entry = services.library.add_by_isbn(services.ann, UNKNOWN_ISBN)
+    stored = services.library.get_entry(services.ann, entry.id).to_dict()
+    assert stored["sync_status"] == "FAILED"
+    assert UNKNOWN_ISBN in stored["sync_error"] and "Open Library" in stored["sync_error"]
+
+
+def test_the_same_isbn_twice_is_a_conflict_and_changes_nothing(services):
+    services.library.add_by_isbn(services.ann, KNOWN_ISBN)
+    with pytest.raises(ConflictError, match="already in your library"):
+        services.library.add_by_isbn(services.ann, "1761186760")  # the same book as ISBN-10
+    assert len(services.library.list_entries(services.ann, ListQuery()).items) == 1
+
+
+def test_two_users_share_one_book(services):
+    first = services.library.add_by_isbn(services.ann, KNOWN_ISBN)
+    second = services.library.add_by_isbn(services.bob, KNOWN_ISBN)
+    assert first.book.id == second.book.id
+
+
+@pytest.mark.parametrize("bad", [dict(isbn="9781761186768"), dict(isbn=KNOWN_ISBN, status="lost"), dict(isbn=KNOWN_ISBN, rating=9)])
+def test_bad_input_changes_nothing(services, bad):
+    with pytest.raises(ValidationError):
+        services.library.add_by_isbn(services.ann, **bad)
+    assert services.library.list_entries(services.ann, ListQuery()).items == []
+    assert services.books.get_by_isbn(KNOWN_ISBN) is None
+
+
+def test_providers_down_fails_the_entry_on_the_final_attempt_only(services, stub):
+    services.container.config.tasks.from_value("inline")
+    stub.fail_next("/books/v1", [503] * 8)
+    stub.fail_next("/api/books", [503] * 8)
+    entry = services.library.add_by_isbn(services.ann, JAPANESE_ISBN)
+    stored = services.library.get_entry(services.ann, entry.id).to_dict()
+    assert stored["sync_status"] == "FAILED"
+    assert "unavailable" in stored["sync_error"] and "503" in stored["sync_error"]
+
+    services.library.refresh(services.ann, entry.id)  # queued job succeeds now, stub is healthy again
+    stub.reset()
+    refreshed = services.user_books.get(entry.id)
+    assert refreshed.sync_status in (SyncStatus.SYNCED, SyncStatus.FAILED)
+
+
+def test_a_job_that_is_not_final_leaves_the_entry_pending_for_a_retry(services, stub):
+    entry = services.library.add_by_isbn(services.ann, JAPANESE_ISBN)
+    services.library.refresh(services.ann, entry.id)  # inline: synced again already
+    from dataclasses import replace
+
+    services.user_books.update(replace(services.user_books.get(entry.id), sync_status=SyncStatus.PENDING))
+    stub.fail_next("/books/v1", [503] * 8)
+    stub.fail_next("/api/books", [503] * 8)
+    with pytest.raises(MetadataUnavailableError):
+        services.sync.sync(entry.id, final_attempt=False)
+    assert services.user_books.get(entry.id).sync_status is SyncStatus.PENDING
+
+
+def test_jobs_are_idempotent(services, stub):
+    entry = services.library.add_by_isbn(services.ann, KNOWN_ISBN)
+    before = services.library.get_entry(services.ann, entry.id)
+    calls = len(stub.requests)
+    assert services.sync.handle_message({"user_book_id": entry.id}) is None
+    assert len(stub.requests) == calls
+    assert services.library.get_entry(services.ann, entry.id) == before
+
+
+@pytest.mark.parametrize("message", [None, "x", {}, {"user_book_id": 5}])
+def test_malformed_messages_are_refused(services, message):
+    with pytest.raises(ValidationError):
+        services.sync.handle_message(message)
+
+
+def test_a_job_for_a_deleted_entry_is_not_found(services):
+    with pytest.raises(NotFoundError):
+        services.sync.handle_message({"user_book_id": "gone"})
+
+
+def test_edits_override_for_this_user_only(services):
+    ann = services.library.add_by_isbn(services.ann, KNOWN_ISBN)
+    bob = services.library.add_by_isbn(services.bob, KNOWN_ISBN)
+    services.library.update_entry(services.ann, ann.id, {"title": "Ann's title", "rating": 4, "status": "read"})
+    assert services.library.get_entry(services.ann, ann.id).to_dict()["title"] == "Ann's title"
+    assert services.library.get_entry(services.bob, bob.id).to_dict()["title"] == "Everything is Beautiful and Everything Hurts"
+
+
+def test_an_edit_back_to_the_shared_value_drops_the_override(services):
+    entry = services.library.add_by_isbn(services.ann, KNOWN_ISBN)
+    shared = services.library.get_entry(services.ann, entry.id).book.title
+    services.library.update_entry(services.ann, entry.id, {"title": "Mine"})
+    services.library.update_entry(services.ann, entry.id, {"title": shared})
+    assert services.user_books.get(entry.id).title is None
+
+
+def test_update_refuses_unknown_fields_and_bad_values(services):
+    entry = services.library.add_manual(services.ann, "Notes", author="Me")
+    for changes in [{"isbn": "x"}, {"rating": 0}, {"status": "done"}, {"title": "x" * 501}]:
+        with pytest.raises(ValidationError):
+            services.library.update_entry(services.ann, entry.id, changes)
+    assert services.library.get_entry(services.ann, entry.id).to_dict()["title"] == "Notes"
+
+
+def test_another_users_entry_is_not_found_for_every_action(services):
+    entry = services.library.add_manual(services.ann, "Private")
+    for action in (
+        lambda: services.library.get_entry(services.bob, entry.id),
+        lambda: services.library.update_entry(services.bob, entry.id, {"rating": 1}),
+        lambda: services.library.delete_entry(services.bob, entry.id),
+        lambda: services.library.refresh(services.bob, entry.id),
+    ):
+        with pytest.raises(NotFoundError):
+            action()
+    assert services.library.get_entry(services.ann, entry.id).user_book.rating is None
+
+
+def test_deleting_a_hand_entered_book_removes_its_book_too(services):
+    entry = services.library.add_manual(services.ann, "Only mine")
+    services.library.delete_entry(services.ann, entry.id)
+    assert services.books.get(entry.book.id) is None
+
+
+def test_deleting_an_isbn_entry_keeps_the_shared_book(services):
+    entry = services.library.add_by_isbn(services.ann, KNOWN_ISBN)
+    services.library.delete_entry(services.ann, entry.id)
+    assert services.books.get(entry.book.id) is not None
+
+
+def test_manual_entries_need_a_title_and_have_nothing_to_refresh(services):
+    with pytest.raises(ValidationError):
+        services.library.add_manual(services.ann, "  ")
+    entry = services.library.add_manual(services.ann, "Zine")
+    assert entry.to_dict()["sync_status"] == "SYNCED"
+    with pytest.raises(ValidationError):
+        services.library.refresh(services.ann, entry.id)
+
+
+def test_pending_jobs_are_resumed(services):
+    from dataclasses import replace
+
+    entry = services.library.add_by_isbn(services.ann, KNOWN_ISBN)
+    services.user_books.update(replace(services.user_books.get(entry.id), sync_status=SyncStatus.PENDING))
+    assert services.library.resume_pending_jobs() == 1
+    assert services.user_books.get(entry.id).sync_status is SyncStatus.SYNCED
