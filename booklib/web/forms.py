@@ -3,12 +3,13 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import EmailField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from booklib.domain.model import MIN_PASSWORD_LENGTH, ReadingStatus
 
-STATUS_CHOICES = [(s.value, s.value.replace("-", " ").capitalize()) for s in ReadingStatus]
-RATING_CHOICES = [("", "No rating")] + [(str(n), "★" * n) for n in range(1, 6)]
+STATUS_CHOICES = [SelectChoice(s.value, s.value.replace("-", " ").capitalize()) for s in ReadingStatus]
+RATING_CHOICES = [SelectChoice("", "No rating")] + [SelectChoice(str(n), "★" * n) for n in range(1, 6)]
 
 
 class RegisterForm(FlaskForm):

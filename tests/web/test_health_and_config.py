@@ -1,0 +1,77 @@
+"""Health endpoints, settings validation, cookie flags and the local secret key."""
+
+import io
+
+import pytest
+
+from booklib import __version__
+from booklib.config import ConfigError, Settings
+from booklib.web import create_app
+
+
+def test_health_reports_environment_and_version(client):
+    response = client.get("/health")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "healthy", "environment": "local", "version": __version__}
+
+
+def test_live_and_ready(client):
+    assert client.get("/health/live").status_code == 200
+    ready = client.get("/health/ready")
+    assert ready.status_code == 200 and ready.get_json()["status"] == "ready"
+
+
+def test_ready_is_503_with_a_reason_when_the_schema_is_behind(app, client, settings):
+    if settings.backend != "sqlite":
+        pytest.skip("SQL schema check")
+    from sqlalchemy import text
+
+    engine = app.extensions["booklib.container"].sql_engine()
+    with engine.begin() as conn:
+        conn.execute(text("DELETE FROM alembic_version"))
+    response = client.get("/health/ready")
+    assert response.status_code == 503
+    assert "db upgrade" in response.get_json()["reason"]
+
+
+def test_secret_key_is_required_outside_local():
+    with pytest.raises(ConfigError, match="SECRET_KEY is required"):
+        Settings.from_env(env={"ENVIRONMENT": "prod"})
+
+
+@pytest.mark.parametrize(
+    "env, says",
+    [
+        ({"BOOKLIB_BACKEND": "mongo"}, "BOOKLIB_BACKEND"),
+        ({"BOOKLIB_TASKS": "celery"}, "BOOKLIB_TASKS"),
+        ({"BOOKLIB_TASKS": "sqs"}, "METADATA_QUEUE_URL"),
+        ({"METADATA_TIMEOUT": "soon"}, "METADATA_TIMEOUT"),
+    ],
+)
+def test_bad_settings_are_refused_with_a_reason(env, says):
+    with pytest.raises(ConfigError, match=says):
+        Settings.from_env(env=env)
+
+
+def test_local_secret_key_is_generated_once_and_kept(tmp_path):
+    settings = Settings.from_env(env={"BOOKLIB_INSTANCE_PATH": str(tmp_path)})
+    first = settings.with_local_secret_key().secret_key
+    assert len(first) >= 32
+    assert Settings.from_env(env={"BOOKLIB_INSTANCE_PATH": str(tmp_path)}).with_local_secret_key().secret_key == first
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def test_session_cookie_is_secure_outside_local(settings):
+    app = create_app(settings.replace(environment="prod", secret_key="s" * 32, tasks="inline"))
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+def test_uploads_over_10_mb_are_413(user):
+    response = user.client.post(
+        "/api/v1/scan", data={"image": (io.BytesIO(b"0" * (10 * 1024 * 1024 + 1)), "big.png")}
+    )
+    assert response.status_code == 413
+    assert response.get_json()["error"]["code"] == "request_entity_too_large"
+    assert user.client.get("/health").status_code == 200
