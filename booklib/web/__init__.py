@@ -19,6 +19,8 @@ csrf = CSRFProtect()
 
 def create_app(settings: Settings | None = None, container: Container | None = None) -> Flask:
     settings = settings or Settings.from_env()
+    if not logging.getLogger().handlers:  # `flask run` configures no logging of its own
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if settings.is_local:
         settings = settings.with_local_secret_key()
     container = container or build_container(settings)

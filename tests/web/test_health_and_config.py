@@ -21,11 +21,11 @@ def test_live_and_ready(client):
     assert ready.status_code == 200 and ready.get_json()["status"] == "ready"
 
 
-def test_ready_is_503_with_a_reason_when_the_schema_is_behind(app, client, settings):
-    if settings.backend != "sqlite":
-        pytest.skip("SQL schema check")
+def test_ready_is_503_with_a_reason_when_the_sql_schema_is_behind(settings):
     from sqlalchemy import text
 
+    app = create_app(settings.replace(backend="sqlite"))
+    client = app.test_client()
     engine = app.extensions["booklib.container"].sql_engine()
     with engine.begin() as conn:
         conn.execute(text("DELETE FROM alembic_version"))
