@@ -122,8 +122,6 @@ class LibraryService:
         if "rating" in changes:
             updated = replace(updated, rating=parse_rating(changes["rating"]))
         texts = _clean_fields({k: v for k, v in changes.items() if k in EDITABLE_FIELDS})
-        if "title" in changes and not (texts.get("title") or entry.book.title):
-            raise ValidationError("Title cannot be empty.", field="title")
         for name, value in texts.items():
             # An edit equal to the shared book's value is no override: later metadata refreshes still show.
             updated = replace(updated, **{name: None if value == getattr(entry.book, name) else value})

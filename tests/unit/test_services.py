@@ -131,6 +131,13 @@ def test_edits_override_for_this_user_only(services):
     assert services.library.get_entry(services.bob, bob.id).to_dict()["title"] == "Everything is Beautiful and Everything Hurts"
 
 
+def test_status_and_rating_can_be_set_on_a_book_whose_metadata_failed(services):
+    entry = services.library.add_by_isbn(services.ann, UNKNOWN_ISBN)
+    form = {"title": "", "author": "", "genre": "", "description": "", "status": "read", "rating": "4"}
+    changed = services.library.update_entry(services.ann, entry.id, form).to_dict()
+    assert (changed["status"], changed["rating"], changed["title"]) == ("read", 4, None)
+
+
 def test_an_edit_back_to_the_shared_value_drops_the_override(services):
     entry = services.library.add_by_isbn(services.ann, KNOWN_ISBN)
     shared = services.library.get_entry(services.ann, entry.id).book.title
