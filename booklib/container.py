@@ -28,6 +28,27 @@ def _sql(name: str):
     return build
 
 
+def _dynamodb_client(endpoint_url: str | None):
+    from booklib.adapters.dynamodb.client import make_client
+
+    return make_client(endpoint_url)
+
+
+def _dynamodb_tables(users: str, books: str, user_books: str):
+    from booklib.adapters.dynamodb.tables import TableNames
+
+    return TableNames(users, books, user_books)
+
+
+def _dynamo(name: str):
+    def build(client, tables):
+        from booklib.adapters.dynamodb import repositories
+
+        return getattr(repositories, name)(client, tables)
+
+    return build
+
+
 def _password_hasher():
     from booklib.adapters.passwords.werkzeug import WerkzeugPasswordHasher
 
@@ -68,6 +89,12 @@ def _inline_queue(handler):
     return InlineTaskQueue(handler)
 
 
+def _sqs_queue(queue_url: str, endpoint_url: str | None):
+    from booklib.adapters.tasks.sqs import SqsTaskQueue
+
+    return SqsTaskQueue(queue_url, endpoint_url=endpoint_url)
+
+
 def _barcode_reader(names, max_pixels: int):
     from booklib.adapters.barcode import make_barcode_reader
 
@@ -78,22 +105,31 @@ class Container(containers.DeclarativeContainer):
     config = providers.Configuration()
 
     sql_engine = providers.Singleton(_sql_engine, config.database_url)
+    # One boto3 client per process, shared by every repository (clients are thread-safe).
+    dynamodb_client = providers.Singleton(_dynamodb_client, config.aws_endpoint_url)
+    dynamodb_tables = providers.Singleton(
+        _dynamodb_tables, config.users_table, config.books_table, config.user_books_table
+    )
 
     user_repository = providers.Selector(
         config.backend,
         sqlite=providers.Singleton(_sql("SqlUserRepository"), sql_engine),
+        dynamodb=providers.Singleton(_dynamo("DynamoUserRepository"), dynamodb_client, dynamodb_tables),
     )
     book_repository = providers.Selector(
         config.backend,
         sqlite=providers.Singleton(_sql("SqlBookRepository"), sql_engine),
+        dynamodb=providers.Singleton(_dynamo("DynamoBookRepository"), dynamodb_client, dynamodb_tables),
     )
     user_book_repository = providers.Selector(
         config.backend,
         sqlite=providers.Singleton(_sql("SqlUserBookRepository"), sql_engine),
+        dynamodb=providers.Singleton(_dynamo("DynamoUserBookRepository"), dynamodb_client, dynamodb_tables),
     )
     backend_probe = providers.Selector(
         config.backend,
         sqlite=providers.Singleton(_sql("SqlBackendProbe"), sql_engine),
+        dynamodb=providers.Singleton(_dynamo("DynamoBackendProbe"), dynamodb_client, dynamodb_tables),
     )
 
     password_hasher = providers.Singleton(_password_hasher)
@@ -105,6 +141,7 @@ class Container(containers.DeclarativeContainer):
         config.tasks,
         thread=providers.Singleton(_thread_queue, metadata_sync.provided.handle_message, config.task_workers),
         inline=providers.Singleton(_inline_queue, metadata_sync.provided.handle_message),
+        sqs=providers.Singleton(_sqs_queue, config.metadata_queue_url, config.aws_endpoint_url),
     )
     barcode_reader = providers.Singleton(_barcode_reader, config.barcode_readers, config.max_image_pixels)
 

@@ -9,6 +9,7 @@ import pytest
 from booklib.config import Settings
 from booklib.web import create_app
 from tests.support.metadata_stub import MetadataStub
+from tests.support.moto_server import stop_shared_moto_server
 
 KNOWN_ISBN = "9781761186769"  # Google Books fixture
 JAPANESE_ISBN = "9784815602666"  # Google Books fixture, no publisher
@@ -30,6 +31,13 @@ def stub(metadata_stub):
     metadata_stub.reset()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _stop_moto_server_at_the_end():
+    """The contract suites start one moto server on first use (tests/support/moto_server.py)."""
+    yield
+    stop_shared_moto_server()
+
+
 @pytest.fixture
 def settings(tmp_path, stub) -> Settings:
     return Settings.from_env(
@@ -46,17 +54,36 @@ def settings(tmp_path, stub) -> Settings:
     )
 
 
-@pytest.fixture(params=["sqlite"])
+@pytest.fixture(params=["sqlite", "dynamodb"])
 def backend(request) -> str:
     """Every web test runs once per storage backend."""
     return request.param
 
 
 @pytest.fixture
-def app(settings, backend):
-    app = create_app(settings.replace(backend=backend))
+def app(settings, backend, monkeypatch):
+    settings = settings.replace(backend=backend)
+    if backend != "dynamodb":
+        yield _testing(create_app(settings))
+        return
+    from dependency_injector import providers
+
+    from booklib.adapters.dynamodb.tables import ensure_tables
+    from booklib.container import build_container
+    from tests.support.dynamodb import client_for, dummy_aws_env, moto_in_process
+
+    dummy_aws_env(monkeypatch)
+    with moto_in_process():
+        container = build_container(settings)
+        # The same client the container would build, from a session shared by the tests (faster).
+        container.dynamodb_client.override(providers.Object(client_for(settings.aws_endpoint_url)))
+        ensure_tables(container.dynamodb_client(), container.dynamodb_tables())
+        yield _testing(create_app(settings, container))
+
+
+def _testing(app):
     app.config.update(TESTING=True, WTF_CSRF_ENABLED=False)
-    yield app
+    return app
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ runs every contract test against it: the tests themselves never change for a bac
 from __future__ import annotations
 
 import contextlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, ContextManager
@@ -39,6 +40,53 @@ def sqlite_storage(tmp_path: Path):
         engine.dispose()
 
 
+def dynamodb_storage_on(client, names) -> Storage:
+    from booklib.adapters.dynamodb import repositories as dynamo
+
+    return Storage(
+        dynamo.DynamoUserRepository(client, names),
+        dynamo.DynamoBookRepository(client, names),
+        dynamo.DynamoUserBookRepository(client, names),
+        dynamo.DynamoBackendProbe(client, names),
+    )
+
+
+@contextlib.contextmanager
+def dynamodb_moto_storage(tmp_path: Path):
+    """moto in-process: a fresh mock per test."""
+    from .dynamodb import client_for, fresh_tables, moto_in_process
+
+    with moto_in_process():
+        client = client_for(None)
+        with fresh_tables(client) as names:
+            yield dynamodb_storage_on(client, names)
+
+
+_clients: dict[str, Any] = {}
+
+
+@contextlib.contextmanager
+def dynamodb_http_storage(endpoint_url: str):
+    """A real HTTP endpoint shared by the session; each test gets tables with names of its own."""
+    from .dynamodb import client_for, fresh_tables
+
+    client = _clients.get(endpoint_url) or _clients.setdefault(endpoint_url, client_for(endpoint_url))
+    with fresh_tables(client) as names:
+        yield dynamodb_storage_on(client, names)
+
+
+def dynamodb_server_storage(tmp_path: Path):
+    from .moto_server import shared_moto_server
+
+    return dynamodb_http_storage(shared_moto_server().url)
+
+
 STORAGE_BACKENDS: dict[str, Callable[[Path], ContextManager[Storage]]] = {
     "sqlite": sqlite_storage,
+    "dynamodb-moto": dynamodb_moto_storage,
+    "dynamodb-server": dynamodb_server_storage,
 }
+
+# LocalStack (or any AWS-compatible endpoint) when the user points AWS_ENDPOINT_URL at one.
+if os.environ.get("AWS_ENDPOINT_URL"):
+    STORAGE_BACKENDS["dynamodb-endpoint"] = lambda tmp_path: dynamodb_http_storage(os.environ["AWS_ENDPOINT_URL"])

@@ -1,0 +1,33 @@
+"""BatchGetItem in calls of at most 100 keys, retrying UnprocessedKeys with backoff."""
+
+from __future__ import annotations
+
+import random
+import time
+
+BATCH_GET_LIMIT = 100
+_ATTEMPTS = 8
+_BASE_DELAY = 0.05
+
+
+def batch_get(client, table: str, key_attr: str, ids) -> dict[str, dict]:
+    """Items by id; ids that do not exist are simply absent from the answer."""
+    unique = list(dict.fromkeys(ids))
+    found: dict[str, dict] = {}
+    for start in range(0, len(unique), BATCH_GET_LIMIT):
+        keys = [{key_attr: {"S": value}} for value in unique[start : start + BATCH_GET_LIMIT]]
+        _fetch(client, {table: {"Keys": keys}}, table, key_attr, found)
+    return found
+
+
+def _fetch(client, request: dict, table: str, key_attr: str, found: dict) -> None:
+    for attempt in range(_ATTEMPTS):
+        answer = client.batch_get_item(RequestItems=request)
+        for item in answer.get("Responses", {}).get(table, []):
+            found[item[key_attr]["S"]] = item
+        request = answer.get("UnprocessedKeys") or {}
+        if not request:
+            return
+        if attempt < _ATTEMPTS - 1:
+            time.sleep(min(2.0, _BASE_DELAY * 2**attempt) * random.uniform(0.5, 1.0))
+    raise RuntimeError(f"DynamoDB left keys of {table} unprocessed after {_ATTEMPTS} attempts (throttled?).")

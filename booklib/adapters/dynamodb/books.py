@@ -1,0 +1,111 @@
+"""Books: one per ISBN through an isbn guard; books without ISBN need none."""
+
+from __future__ import annotations
+
+from booklib.domain.errors import ConflictError
+from booklib.domain.model import Book
+
+from .guards import (
+    RecordChanged,
+    delete_guard,
+    guard_key,
+    is_guard_key,
+    put_guard,
+    put_if,
+    put_new,
+    write_atomically,
+)
+from .items import book_from, book_item
+from .tables import TableNames
+
+KEY = "book_id"
+_RETRIES = 3
+
+
+def _isbn_taken(isbn: str) -> ConflictError:
+    return ConflictError(f"A book with ISBN {isbn} exists already.", field="isbn")
+
+
+def _same_isbn(isbn: str | None) -> dict:
+    """Condition: the stored book exists and still has this ISBN (or none)."""
+    if isbn is None:
+        return {
+            "ConditionExpression": "attribute_exists(#k) AND attribute_not_exists(#i)",
+            "ExpressionAttributeNames": {"#k": KEY, "#i": "isbn"},
+        }
+    return {
+        "ConditionExpression": "#i = :isbn",
+        "ExpressionAttributeNames": {"#i": "isbn"},
+        "ExpressionAttributeValues": {":isbn": {"S": isbn}},
+    }
+
+
+class DynamoBookRepository:
+    def __init__(self, client, tables: TableNames):
+        self.client = client
+        self.table = tables.books
+
+    def add(self, book: Book) -> None:
+        operations = [put_new(self.table, book_item(book), KEY)]
+        conflicts = [ConflictError(f"A book with id {book.id} exists already.", field="id")]
+        if book.isbn is not None:
+            operations.append(put_guard(self.table, KEY, guard_key("isbn", book.isbn), book.id))
+            conflicts.append(_isbn_taken(book.isbn))
+        write_atomically(self.client, operations, conflicts)
+
+    def get(self, book_id: str) -> Book | None:
+        if is_guard_key(book_id):
+            return None
+        item = self._item(book_id)
+        return book_from(item) if item else None
+
+    def get_by_isbn(self, isbn: str) -> Book | None:
+        guard = self._item(guard_key("isbn", isbn))  # consistent, unlike isbn-index
+        return self.get(guard["owner"]["S"]) if guard else None
+
+    def update(self, book: Book) -> None:
+        """Replace the book's fields; an ISBN change moves its guard in the same transaction."""
+        if put_if(self.client, self.table, book_item(book), _same_isbn(book.isbn)):
+            return  # the usual case: the ISBN did not change, one conditional put
+        for _ in range(_RETRIES):
+            stored = self.get(book.id)
+            if stored is None:
+                return  # like an SQL UPDATE of a missing row
+            try:
+                self._replace(stored, book)
+                return
+            except RecordChanged:
+                continue
+        raise RuntimeError(f"Book {book.id} kept changing during the update; try again.")
+
+    def _replace(self, stored: Book, book: Book) -> None:
+        put = {"Put": {"TableName": self.table, "Item": book_item(book), **_same_isbn(stored.isbn)}}
+        operations, conflicts = [put], [None]
+        if stored.isbn != book.isbn:
+            if stored.isbn is not None:
+                operations.append(delete_guard(self.table, KEY, guard_key("isbn", stored.isbn), book.id))
+                conflicts.append(None)
+            if book.isbn is not None:
+                operations.append(put_guard(self.table, KEY, guard_key("isbn", book.isbn), book.id))
+                conflicts.append(_isbn_taken(book.isbn))
+        write_atomically(self.client, operations, conflicts)
+
+    def delete(self, book_id: str) -> None:
+        """Delete the book and free its ISBN in one transaction."""
+        for _ in range(_RETRIES):
+            stored = self.get(book_id)
+            if stored is None:
+                return
+            delete = {"Delete": {"TableName": self.table, "Key": {KEY: {"S": book_id}}, **_same_isbn(stored.isbn)}}
+            operations = [delete]
+            if stored.isbn is not None:
+                operations.append(delete_guard(self.table, KEY, guard_key("isbn", stored.isbn), book_id))
+            try:
+                write_atomically(self.client, operations, [None] * len(operations))
+                return
+            except RecordChanged:
+                continue
+        raise RuntimeError(f"Book {book_id} kept changing during the delete; try again.")
+
+    def _item(self, key: str) -> dict | None:
+        return self.client.get_item(TableName=self.table, Key={KEY: {"S": key}}, ConsistentRead=True).get("Item")

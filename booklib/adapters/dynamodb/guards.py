@@ -1,0 +1,91 @@
+"""Uniqueness through guard items, written in the same TransactWriteItems as the record they protect.
+
+A guard lives in the table of the record it protects, keyed `GUARD#<kind>#<value>` in that table's key
+attribute (a UUID never starts so), and holds only `owner` (the protected record's id). Guards carry none
+of the indexed attributes, so no index ever sees them."""
+
+from __future__ import annotations
+
+import random
+import time
+
+from botocore.exceptions import ClientError
+
+from booklib.domain.errors import ConflictError
+
+GUARD_PREFIX = "GUARD#"
+_CONFLICT_ATTEMPTS = 5
+
+
+def is_guard_key(key: str) -> bool:
+    return key.startswith(GUARD_PREFIX)
+
+
+def guard_key(kind: str, value: str) -> str:
+    return f"{GUARD_PREFIX}{kind}#{value}"
+
+
+def put_new(table: str, item: dict, key_attr: str) -> dict:
+    """A transaction Put that fails when an item with the same key exists."""
+    return {
+        "Put": {
+            "TableName": table,
+            "Item": item,
+            "ConditionExpression": "attribute_not_exists(#k)",
+            "ExpressionAttributeNames": {"#k": key_attr},
+        }
+    }
+
+
+def put_guard(table: str, key_attr: str, key: str, owner: str) -> dict:
+    return put_new(table, {key_attr: {"S": key}, "owner": {"S": owner}}, key_attr)
+
+
+def delete_guard(table: str, key_attr: str, key: str, owner: str) -> dict:
+    """Delete a guard if it is this owner's (or already gone); never someone else's."""
+    return {
+        "Delete": {
+            "TableName": table,
+            "Key": {key_attr: {"S": key}},
+            "ConditionExpression": "attribute_not_exists(#o) OR #o = :owner",
+            "ExpressionAttributeNames": {"#o": "owner"},
+            "ExpressionAttributeValues": {":owner": {"S": owner}},
+        }
+    }
+
+
+def put_if(client, table: str, item: dict, condition: dict) -> bool:
+    """A single conditional put; False when the condition does not hold."""
+    try:
+        client.put_item(TableName=table, Item=item, **condition)
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True
+
+
+class RecordChanged(Exception):
+    """A condition on the record itself (not on a guard) failed: someone changed it meanwhile; re-read."""
+
+
+def write_atomically(client, operations: list[dict], conflicts: list[ConflictError | None]) -> None:
+    """Run the operations as one transaction.
+
+    conflicts[i] is raised when operations[i]'s condition fails (None: RecordChanged is raised instead).
+    Reasons are read from CancellationReasons codes, never from messages. A TransactionConflict (another
+    transaction on the same items in flight) is retried a few times with jittered backoff."""
+    for attempt in range(_CONFLICT_ATTEMPTS):
+        try:
+            client.transact_write_items(TransactItems=operations)
+            return
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") != "TransactionCanceledException":
+                raise
+            codes = [reason.get("Code") for reason in exc.response.get("CancellationReasons", [])]
+            for code, conflict in zip(codes, conflicts):
+                if code == "ConditionalCheckFailed":
+                    raise (conflict or RecordChanged()) from None
+            if "TransactionConflict" not in codes or attempt == _CONFLICT_ATTEMPTS - 1:
+                raise
+        time.sleep(random.uniform(0, 0.02 * 2**attempt))

@@ -1,0 +1,168 @@
+"""Metadata jobs as SQS messages: the AWS task queue, plus the queue + dead-letter queue setup.
+
+The message body is `{"user_book_id": "..."}`; a worker (the SQS Lambda, or
+`flask --app booklib.web worker` locally) runs it. boto3 is imported only when a client is first
+needed, and each kind of client is built once per process (clients are thread-safe; building one
+loads the service model, which costs tens of milliseconds)."""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import threading
+from dataclasses import dataclass
+
+log = logging.getLogger(__name__)
+
+# After this many receives a message moves to the dead-letter queue. The worker makes its last
+# try count (final_attempt) on this receive. serverless.yml repeats the number.
+MAX_RECEIVE_COUNT = 3
+DLQ_RETENTION_SECONDS = 14 * 24 * 3600
+# The worker Lambda's timeout in serverless.yml; the queue's visibility timeout is at least 6x it,
+# as AWS advises for SQS event sources.
+WORKER_TIMEOUT_SECONDS = 120
+LONG_POLL_SECONDS = 20
+EMULATOR_REGION = "us-east-1"
+
+_client_lock = threading.Lock()
+
+
+@functools.lru_cache(maxsize=None)
+def _cached_client(endpoint_url: str | None, region_name: str | None, read_timeout: float):
+    import boto3
+    from botocore.config import Config
+
+    config = Config(
+        connect_timeout=3,
+        read_timeout=read_timeout,
+        retries={"max_attempts": 4, "mode": "standard"},
+        max_pool_connections=20,
+    )
+    # boto3's default session is not thread-safe while it creates clients: use a private one.
+    session = boto3.session.Session()
+    # Emulators accept any region; on AWS the region comes from the environment (Lambda sets it).
+    region_name = region_name or session.region_name or (EMULATOR_REGION if endpoint_url else None)
+    return session.client("sqs", endpoint_url=endpoint_url, region_name=region_name, config=config)
+
+
+def sqs_client(endpoint_url: str | None = None, region_name: str | None = None, *, long_poll: bool = False):
+    """The process's SQS client for this endpoint.
+
+    The long-polling client waits up to LONG_POLL_SECONDS for an answer, so its read timeout is longer;
+    the one that sends messages from web requests gives up sooner."""
+    read_timeout = LONG_POLL_SECONDS + 10 if long_poll else 10
+    with _client_lock:
+        return _cached_client(endpoint_url or None, region_name or None, read_timeout)
+
+
+def job_body(user_book_id: str) -> str:
+    return json.dumps({"user_book_id": user_book_id})
+
+
+class SqsTaskQueue:
+    """TaskQueue port over SQS (`BOOKLIB_TASKS=sqs`, `METADATA_QUEUE_URL`)."""
+
+    def __init__(self, queue_url: str, *, endpoint_url: str | None = None, client=None):
+        if not queue_url:
+            raise ValueError("SqsTaskQueue needs a queue URL (METADATA_QUEUE_URL).")
+        self.queue_url = queue_url
+        self._endpoint_url = endpoint_url
+        self._client = client
+
+    @property
+    def client(self):
+        if self._client is None:
+            self._client = sqs_client(self._endpoint_url)
+        return self._client
+
+    def enqueue_metadata_job(self, user_book_id: str) -> None:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            self.client.send_message(QueueUrl=self.queue_url, MessageBody=job_body(user_book_id))
+        except (BotoCoreError, ClientError):
+            # The entry is already stored as PENDING; failing the request now would not undo that.
+            # botocore has retried already; the user can ask for a refresh, which queues it again.
+            log.exception("metadata job for %s could not be queued on %s", user_book_id, self.queue_url)
+
+
+@dataclass(frozen=True)
+class Queues:
+    queue_url: str
+    queue_arn: str
+    dlq_url: str
+    dlq_arn: str
+
+
+def queue_names(environment: str) -> tuple[str, str]:
+    return f"BookLibrary-Metadata-{environment}", f"BookLibrary-Metadata-DLQ-{environment}"
+
+
+def ensure_queues(
+    environment: str,
+    *,
+    client=None,
+    endpoint_url: str | None = None,
+    region_name: str | None = None,
+    worker_timeout: int = WORKER_TIMEOUT_SECONDS,
+    visibility_timeout: int | None = None,
+    max_receive_count: int = MAX_RECEIVE_COUNT,
+) -> Queues:
+    """Create (or bring up to date) `BookLibrary-Metadata-<env>` and its dead-letter queue.
+
+    Idempotent: existing queues keep their messages and get the attributes below set again.
+    `visibility_timeout` defaults to 6x the worker timeout; tests pass a short one."""
+    client = client or sqs_client(endpoint_url, region_name)
+    name, dlq_name = queue_names(environment)
+    dlq_url = _ensure_queue(client, dlq_name, {"MessageRetentionPeriod": str(DLQ_RETENTION_SECONDS)})
+    dlq_arn = _queue_arn(client, dlq_url)
+    attributes = {
+        "VisibilityTimeout": str(visibility_timeout if visibility_timeout is not None else 6 * worker_timeout),
+        "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": str(max_receive_count)}),
+    }
+    queue_url = _ensure_queue(client, name, attributes)
+    return Queues(queue_url=queue_url, queue_arn=_queue_arn(client, queue_url), dlq_url=dlq_url, dlq_arn=dlq_arn)
+
+
+_MISSING = {"QueueDoesNotExist", "AWS.SimpleQueueService.NonExistentQueue"}
+_TAKEN = {"QueueNameExists", "QueueAlreadyExists"}
+
+
+def _ensure_queue(client, name: str, attributes: dict[str, str]) -> str:
+    from botocore.exceptions import ClientError
+
+    try:
+        url = client.get_queue_url(QueueName=name)["QueueUrl"]
+    except ClientError as exc:
+        if _error_code(exc) not in _MISSING:
+            raise
+        try:
+            return client.create_queue(QueueName=name, Attributes=attributes)["QueueUrl"]
+        except ClientError as exc:  # created by someone else meanwhile, with other attributes
+            if _error_code(exc) not in _TAKEN:
+                raise
+            url = client.get_queue_url(QueueName=name)["QueueUrl"]
+    client.set_queue_attributes(QueueUrl=url, Attributes=attributes)
+    return url
+
+
+def _error_code(exc) -> str:
+    return exc.response.get("Error", {}).get("Code", "")
+
+
+def _queue_arn(client, url: str) -> str:
+    return client.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+
+
+def as_lambda_record(message: dict) -> dict:
+    """A ReceiveMessage message in the shape Lambda's SQS event source hands the worker."""
+    return {
+        "messageId": message["MessageId"],
+        "receiptHandle": message["ReceiptHandle"],
+        "body": message.get("Body", ""),
+        "attributes": dict(message.get("Attributes") or {}),
+        "messageAttributes": dict(message.get("MessageAttributes") or {}),
+        "md5OfBody": message.get("MD5OfBody"),
+        "eventSource": "aws:sqs",
+    }

@@ -1,0 +1,211 @@
+"""serverless.yml against the code: tables as the DynamoDB adapter defines them, queue settings as the
+worker assumes them, and IAM roles that allow exactly the DynamoDB actions the app and worker make."""
+
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+
+import pytest
+import yaml
+
+from booklib.adapters.dynamodb.tables import TableNames, ensure_tables, table_definitions
+from booklib.adapters.tasks.sqs import MAX_RECEIVE_COUNT, WORKER_TIMEOUT_SECONDS, ensure_queues
+from booklib.entrypoints.lambda_worker import process_batch
+from booklib.web import create_app
+from tests.conftest import KNOWN_ISBN
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class _CfnLoader(yaml.SafeLoader):
+    pass
+
+
+def _tag(name):
+    def construct(loader, node):
+        if isinstance(node, yaml.ScalarNode):
+            value = loader.construct_scalar(node)
+            return {name: value.split(".", 1) if name == "Fn::GetAtt" else value}
+        return {name: loader.construct_sequence(node)}
+
+    return construct
+
+
+for _short, _full in {"!Ref": "Ref", "!GetAtt": "Fn::GetAtt", "!Sub": "Fn::Sub"}.items():
+    _CfnLoader.add_constructor(_short, _tag(_full))
+
+
+@pytest.fixture(scope="module")
+def sls() -> dict:
+    return yaml.load((ROOT / "serverless.yml").read_text(), Loader=_CfnLoader)
+
+
+def resources(sls) -> dict:
+    return sls["resources"]["Resources"]
+
+
+LOGICAL_TABLES = {"users": "UsersTable", "books": "BooksTable", "user_books": "UserBooksTable"}
+
+
+def test_runtime_handlers_and_environment(sls):
+    provider = sls["provider"]
+    assert provider["runtime"] == "python3.12" and sls["frameworkVersion"] == "3"
+    env = provider["environment"]
+    assert "AWS_REGION" not in env and all("AWS_REGION" not in (f.get("environment") or {}) for f in sls["functions"].values())
+    assert env["BOOKLIB_BACKEND"] == "dynamodb" and env["BOOKLIB_TASKS"] == "sqs"
+    assert env["ENVIRONMENT"] == "${sls:stage}"
+    assert env["METADATA_QUEUE_URL"] == {"Ref": "MetadataQueue"}
+    assert env["SECRET_KEY"].startswith("${")  # resolved at deploy time, never a value in the file
+    assert "{{resolve:ssm:/booklib/${sls:stage}/secret-key}}" == sls["params"]["default"]["secretKey"]
+    for function in sls["functions"].values():
+        module, _, name = function["handler"].replace("/", ".").rpartition(".")
+        assert callable(getattr(importlib.import_module(module), name))
+    api, worker = sls["functions"]["api"], sls["functions"]["worker"]
+    assert (api["memorySize"], api["timeout"]) == (512, 30) and api["events"] == [{"httpApi": "*"}]
+    sqs_event = worker["events"][0]["sqs"]
+    assert sqs_event["batchSize"] == 10 and sqs_event["functionResponseType"] == "ReportBatchItemFailures"
+    assert worker["timeout"] == "${self:custom.workerTimeout}" and sls["custom"]["workerTimeout"] == WORKER_TIMEOUT_SECONDS
+
+
+def test_queue_and_dead_letter_queue(sls):
+    queue = resources(sls)["MetadataQueue"]["Properties"]
+    dlq = resources(sls)["MetadataDeadLetterQueue"]["Properties"]
+    assert queue["RedrivePolicy"] == {"deadLetterTargetArn": {"Fn::GetAtt": ["MetadataDeadLetterQueue", "Arn"]},
+                                      "maxReceiveCount": MAX_RECEIVE_COUNT}
+    assert queue["VisibilityTimeout"] >= 6 * WORKER_TIMEOUT_SECONDS
+    assert dlq["MessageRetentionPeriod"] == 14 * 24 * 3600
+    assert queue["QueueName"] == "${self:custom.queueName}" and sls["custom"]["queueName"] == "BookLibrary-Metadata-${sls:stage}"
+    assert dlq["QueueName"] == "${self:custom.dlqName}" and sls["custom"]["dlqName"] == "BookLibrary-Metadata-DLQ-${sls:stage}"
+
+
+def test_tables_match_the_adapter_definitions(sls):
+    stage = "${sls:stage}"
+    names = TableNames(f"BookLibrary-Users-{stage}", f"BookLibrary-Books-{stage}", f"BookLibrary-UserBooks-{stage}")
+    custom = sls["custom"]
+    by_name = {custom["usersTable"]: "UsersTable", custom["booksTable"]: "BooksTable", custom["userBooksTable"]: "UserBooksTable"}
+    for definition in table_definitions(names):
+        table = resources(sls)[by_name[definition["TableName"]]]
+        props = table["Properties"]
+        assert table["Type"] == "AWS::DynamoDB::Table"
+        assert props["KeySchema"] == definition["KeySchema"]
+        assert sorted(props["AttributeDefinitions"], key=lambda a: a["AttributeName"]) == sorted(
+            definition["AttributeDefinitions"], key=lambda a: a["AttributeName"])
+        assert props["GlobalSecondaryIndexes"] == definition["GlobalSecondaryIndexes"]
+        assert props["BillingMode"] == "PAY_PER_REQUEST"
+        assert props["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+        assert props["SSESpecification"] == {"SSEEnabled": True}
+
+
+# --- IAM: record the DynamoDB calls of a realistic session, then check the roles against them.
+
+def required_permissions(operation: str, params: dict, kinds: dict[str, str]) -> set[tuple[str, str]]:
+    """(IAM action, resource) pairs a DynamoDB call needs; resources as 'users', 'user_books/index/x'."""
+    if operation == "TransactWriteItems":
+        parts = {"Put": "PutItem", "Delete": "DeleteItem", "Update": "UpdateItem", "ConditionCheck": "ConditionCheckItem"}
+        return {(f"dynamodb:{parts[kind]}", kinds[body["TableName"]])
+                for item in params["TransactItems"] for kind, body in item.items()}
+    if operation == "BatchGetItem":
+        return {("dynamodb:BatchGetItem", kinds[table]) for table in params["RequestItems"]}
+    resource = kinds[params["TableName"]]
+    if params.get("IndexName"):
+        resource += f"/index/{params['IndexName']}"
+    return {(f"dynamodb:{operation}", resource)}
+
+
+def granted_permissions(sls, role: str) -> set[tuple[str, str]]:
+    logical = {v: k for k, v in LOGICAL_TABLES.items()}
+    granted = set()
+    for policy in resources(sls)[role]["Properties"]["Policies"]:
+        for statement in policy["PolicyDocument"]["Statement"]:
+            assert statement["Effect"] == "Allow"
+            actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+            targets = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+            for target in targets:
+                if "Fn::GetAtt" in target and target["Fn::GetAtt"][0] in logical:
+                    name = logical[target["Fn::GetAtt"][0]]
+                elif "Fn::Sub" in target and target["Fn::Sub"].startswith("${") and ".Arn}" in target["Fn::Sub"]:
+                    table, rest = target["Fn::Sub"][2:].split(".Arn}", 1)
+                    name = logical[table] + rest
+                elif target == {"Fn::GetAtt": ["MetadataQueue", "Arn"]}:
+                    name = "queue"
+                else:
+                    continue  # log groups
+                granted.update((action, name) for action in actions)
+    return granted
+
+
+@pytest.fixture
+def recorded(settings, monkeypatch):
+    """An API session and a worker run on in-process moto, with every AWS call recorded per role."""
+    from tests.support.dynamodb import dummy_aws_env, moto_in_process
+
+    dummy_aws_env(monkeypatch)
+    monkeypatch.delenv("AWS_ENDPOINT_URL_SQS", raising=False)
+    from booklib.adapters.tasks import sqs as sqs_adapter
+
+    sqs_adapter._cached_client.cache_clear()
+    calls: dict[str, set] = {"api": set(), "worker": set()}
+    phase = ["api"]
+    with moto_in_process():
+        import boto3
+
+        queues = ensure_queues("iam", client=boto3.client("sqs", region_name="us-east-1"))
+        app = create_app(settings.replace(backend="dynamodb", tasks="sqs", metadata_queue_url=queues.queue_url))
+        app.config.update(TESTING=True)
+        container = app.extensions["booklib.container"]
+        ensure_tables(container.dynamodb_client(), container.dynamodb_tables())
+        tables = container.dynamodb_tables()
+        kinds = {tables.users: "users", tables.books: "books", tables.user_books: "user_books"}
+
+        def on_dynamodb(model, params, **_):
+            calls[phase[0]].update(required_permissions(model.name, params, kinds))
+
+        def on_sqs(model, params, **_):
+            calls[phase[0]].add((f"sqs:{model.name}", "queue"))
+
+        container.dynamodb_client().meta.events.register("before-parameter-build.dynamodb", on_dynamodb)
+        sqs = container.task_queue().client
+        sqs.meta.events.register("before-parameter-build.sqs", on_sqs)
+
+        web = app.test_client()
+        assert web.get("/health/ready").status_code == 200
+        assert web.post("/api/v1/auth/register", json={"username": "iam", "email": "iam@example.org", "password": "correct horse"}).status_code == 201
+        assert web.post("/api/v1/auth/register", json={"username": "iam", "email": "iam@example.org", "password": "correct horse"}).status_code == 409
+        assert web.post("/api/v1/auth/login", json={"email": "iam@example.org", "password": "correct horse"}).status_code == 200
+        entry = web.post("/api/v1/books", json={"isbn": KNOWN_ISBN}).get_json()
+        assert web.post("/api/v1/books", json={"isbn": KNOWN_ISBN}).status_code == 409
+        manual = web.post("/api/v1/books", json={"title": "A book of one's own", "author": "Someone"}).get_json()
+        assert web.get("/api/v1/books?status=to-read&sort=title").status_code == 200
+        assert web.get("/api/v1/books?q=book&limit=1").status_code == 200
+        assert web.patch(f"/api/v1/books/{manual['id']}", json={"status": "read", "rating": 4, "title": "Renamed"}).status_code == 200
+        assert web.get(f"/api/v1/books/{entry['id']}").status_code == 200
+        assert web.get("/books").status_code == 200
+
+        phase[0] = "worker"
+        sqs.meta.events.unregister("before-parameter-build.sqs", on_sqs)  # the event source mapping receives, not the code
+        messages = sqs.receive_message(QueueUrl=queues.queue_url, MaxNumberOfMessages=10)["Messages"]
+        event = {"Records": [{"messageId": m["MessageId"], "body": m["Body"], "attributes": {"ApproximateReceiveCount": "1"}} for m in messages]}
+        assert process_batch(event, container.metadata_sync()) == {"batchItemFailures": []}
+        sqs.meta.events.register("before-parameter-build.sqs", on_sqs)
+
+        phase[0] = "api"
+        assert web.post(f"/api/v1/books/{entry['id']}/refresh").status_code == 202
+        assert web.delete(f"/api/v1/books/{entry['id']}").status_code == 204
+        assert web.delete(f"/api/v1/books/{manual['id']}").status_code == 204
+        assert web.post("/api/v1/auth/logout").status_code == 204
+    sqs_adapter._cached_client.cache_clear()
+    return calls
+
+
+def test_roles_allow_exactly_the_actions_the_code_uses(sls, recorded):
+    for function, role in (("api", "ApiRole"), ("worker", "WorkerRole")):
+        needed = recorded[function]
+        granted = granted_permissions(sls, role)
+        missing = needed - granted
+        assert not missing, f"{role} lacks {sorted(missing)}"
+        granted_dynamodb = {action for action, _ in granted if action.startswith("dynamodb:")}
+        used_dynamodb = {action for action, _ in needed if action.startswith("dynamodb:")}
+        assert granted_dynamodb == used_dynamodb, f"{role} grants unused {sorted(granted_dynamodb - used_dynamodb)}"
+    assert ("sqs:SendMessage", "queue") in recorded["api"]
+    assert ("sqs:SendMessage", "queue") in granted_permissions(sls, "ApiRole")
