@@ -9,34 +9,17 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import event, insert
+from sqlalchemy import event
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from booklib.adapters.sqlite.tables import books, user_books  # noqa: E402
 from booklib.config import Settings  # noqa: E402
-from booklib.domain.model import new_id, utcnow  # noqa: E402
 from booklib.web import create_app  # noqa: E402
+from tests.support.library import bulk_fill  # noqa: E402
 
 BIG, SMALL, PAGE, RUNS = 10_000, 50, 50, 60
-
-
-def fill(engine, user_id: str, count: int) -> None:
-    start = utcnow() - timedelta(days=count)
-    book_rows, entry_rows = [], []
-    for i in range(count):
-        book_id = new_id()
-        book_rows.append(dict(id=book_id, isbn=None, title=f"Title {i}", author=f"Author {i % 300}", genre=None,
-                              cover_image_url=None, description="x" * 400, created_at=start, updated_at=start))
-        entry_rows.append(dict(id=new_id(), user_id=user_id, book_id=book_id, status=("to-read", "reading", "read")[i % 3],
-                               rating=(i % 5) + 1, sync_status="SYNCED", sync_error=None, title=None, author=None,
-                               genre=None, description=None, date_added=start + timedelta(minutes=i), updated_at=start))
-    with engine.begin() as conn:
-        conn.execute(insert(books), book_rows)
-        conn.execute(insert(user_books), entry_rows)
 
 
 def client_for(app, email: str):
@@ -65,8 +48,8 @@ def main() -> None:
         big = accounts.register("big", "big@example.org", "password1")
         small = accounts.register("small", "small@example.org", "password1")
         engine = container.sql_engine()
-        fill(engine, big.id, BIG)
-        fill(engine, small.id, SMALL)
+        bulk_fill(engine, big.id, BIG)
+        bulk_fill(engine, small.id, SMALL)
 
         big_client, small_client = client_for(app, "big@example.org"), client_for(app, "small@example.org")
         statements = []

@@ -89,8 +89,11 @@ def lint(template: Path) -> None:
     warnings = len(re.findall(r"^W\d{4}", output, re.M))
     if output:
         print(output)
-    # cfn-lint's exit status is a bit mask: 2 errors, 4 warnings, 8 informational.
-    if result.returncode & 2 or errors or result.returncode & 1:
+    # cfn-lint's exit status is a bit mask: 2 errors, 4 warnings, 8 informational; anything else
+    # means it could not lint at all.
+    if result.returncode & ~0b1110:
+        fail(f"cfn-lint could not run (exit status {result.returncode})")
+    elif result.returncode & 2 or errors:
         fail(f"cfn-lint found {errors} error(s)")
     print(f"cfn-lint: {errors} error(s), {warnings} warning(s)")
 

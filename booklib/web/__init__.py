@@ -20,7 +20,8 @@ csrf = CSRFProtect()
 def create_app(settings: Settings | None = None, container: Container | None = None) -> Flask:
     settings = settings or Settings.from_env()
     if not logging.getLogger().handlers:  # `flask run` configures no logging of its own
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        logging.getLogger("booklib").setLevel(logging.INFO)
     if settings.is_local:
         settings = settings.with_local_secret_key()
     container = container or build_container(settings)
@@ -63,6 +64,10 @@ def _prepare_backend(app: Flask, settings: Settings, container: Container) -> No
 
         upgrade_to_head(settings.database_url)
     if settings.tasks == "thread":
-        resumed = container.library().resume_pending_jobs()
+        try:
+            resumed = container.library().resume_pending_jobs()
+        except Exception as exc:  # e.g. `aws bootstrap` before the tables exist: it must still run
+            log.warning("could not queue again the metadata jobs left pending: %s", exc)
+            return
         if resumed:
             log.info("queued again %d metadata job(s) left pending by an earlier run", resumed)

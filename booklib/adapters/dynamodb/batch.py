@@ -31,3 +31,29 @@ def _fetch(client, request: dict, table: str, key_attr: str, found: dict) -> Non
         if attempt < _ATTEMPTS - 1:
             time.sleep(min(2.0, _BASE_DELAY * 2**attempt) * random.uniform(0.5, 1.0))
     raise RuntimeError(f"DynamoDB left keys of {table} unprocessed after {_ATTEMPTS} attempts (throttled?).")
+
+
+BATCH_WRITE_LIMIT = 25
+
+
+def batch_put(client, table: str, items: list[dict]) -> None:
+    """Put items in calls of at most 25, retrying UnprocessedItems with backoff."""
+    for start in range(0, len(items), BATCH_WRITE_LIMIT):
+        request = {table: [{"PutRequest": {"Item": item}} for item in items[start : start + BATCH_WRITE_LIMIT]]}
+        for attempt in range(_ATTEMPTS):
+            request = client.batch_write_item(RequestItems=request).get("UnprocessedItems") or {}
+            if not request:
+                break
+            if attempt < _ATTEMPTS - 1:
+                time.sleep(min(2.0, _BASE_DELAY * 2**attempt) * random.uniform(0.5, 1.0))
+        else:
+            raise RuntimeError(f"DynamoDB left items of {table} unprocessed after {_ATTEMPTS} attempts (throttled?).")
+
+
+def scan_all(client, table: str, key_attr: str) -> dict[str, dict]:
+    """Every item of a table by key, read consistently."""
+    found: dict[str, dict] = {}
+    for page in client.get_paginator("scan").paginate(TableName=table, ConsistentRead=True):
+        for item in page.get("Items", []):
+            found[item[key_attr]["S"]] = item
+    return found

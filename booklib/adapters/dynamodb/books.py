@@ -19,6 +19,10 @@ from .items import book_from, book_item
 from .tables import TableNames
 
 KEY = "book_id"
+
+
+def isbn_guard(isbn: str) -> str:
+    return guard_key("isbn", isbn)
 _RETRIES = 3
 
 
@@ -49,7 +53,7 @@ class DynamoBookRepository:
         operations = [put_new(self.table, book_item(book), KEY)]
         conflicts = [ConflictError(f"A book with id {book.id} exists already.", field="id")]
         if book.isbn is not None:
-            operations.append(put_guard(self.table, KEY, guard_key("isbn", book.isbn), book.id))
+            operations.append(put_guard(self.table, KEY, isbn_guard(book.isbn), book.id))
             conflicts.append(_isbn_taken(book.isbn))
         write_atomically(self.client, operations, conflicts)
 
@@ -60,7 +64,7 @@ class DynamoBookRepository:
         return book_from(item) if item else None
 
     def get_by_isbn(self, isbn: str) -> Book | None:
-        guard = self._item(guard_key("isbn", isbn))  # consistent, unlike isbn-index
+        guard = self._item(isbn_guard(isbn))  # consistent, unlike isbn-index
         return self.get(guard["owner"]["S"]) if guard else None
 
     def update(self, book: Book) -> None:
@@ -83,10 +87,10 @@ class DynamoBookRepository:
         operations, conflicts = [put], [None]
         if stored.isbn != book.isbn:
             if stored.isbn is not None:
-                operations.append(delete_guard(self.table, KEY, guard_key("isbn", stored.isbn), book.id))
+                operations.append(delete_guard(self.table, KEY, isbn_guard(stored.isbn), book.id))
                 conflicts.append(None)
             if book.isbn is not None:
-                operations.append(put_guard(self.table, KEY, guard_key("isbn", book.isbn), book.id))
+                operations.append(put_guard(self.table, KEY, isbn_guard(book.isbn), book.id))
                 conflicts.append(_isbn_taken(book.isbn))
         write_atomically(self.client, operations, conflicts)
 
@@ -99,7 +103,7 @@ class DynamoBookRepository:
             delete = {"Delete": {"TableName": self.table, "Key": {KEY: {"S": book_id}}, **_same_isbn(stored.isbn)}}
             operations = [delete]
             if stored.isbn is not None:
-                operations.append(delete_guard(self.table, KEY, guard_key("isbn", stored.isbn), book_id))
+                operations.append(delete_guard(self.table, KEY, isbn_guard(stored.isbn), book_id))
             try:
                 write_atomically(self.client, operations, [None] * len(operations))
                 return

@@ -37,8 +37,12 @@ def put_new(table: str, item: dict, key_attr: str) -> dict:
     }
 
 
+def guard_item(key_attr: str, key: str, owner: str) -> dict:
+    return {key_attr: {"S": key}, "owner": {"S": owner}}
+
+
 def put_guard(table: str, key_attr: str, key: str, owner: str) -> dict:
-    return put_new(table, {key_attr: {"S": key}, "owner": {"S": owner}}, key_attr)
+    return put_new(table, guard_item(key_attr, key, owner), key_attr)
 
 
 def delete_guard(table: str, key_attr: str, key: str, owner: str) -> dict:

@@ -29,7 +29,7 @@ KEY = "user_book_id"
 _RETRIES = 3
 
 
-def _entry_guard(user_id: str, book_id: str) -> str:
+def entry_guard(user_id: str, book_id: str) -> str:
     return guard_key("entry", f"{user_id}#{book_id}")
 
 
@@ -57,7 +57,7 @@ class DynamoUserBookRepository:
             self.client,
             [
                 put_new(self.table, user_book_item(user_book), KEY),
-                put_guard(self.table, KEY, _entry_guard(user_book.user_id, user_book.book_id), user_book.id),
+                put_guard(self.table, KEY, entry_guard(user_book.user_id, user_book.book_id), user_book.id),
             ],
             [ConflictError(f"An entry with id {user_book.id} exists already.", field="id"), _already_shelved()],
         )
@@ -91,8 +91,8 @@ class DynamoUserBookRepository:
                 return  # like an SQL UPDATE of a missing row
             put = {"Put": {"TableName": self.table, "Item": user_book_item(user_book), **_same_owner_and_book(stored)}}
             operations, conflicts = [put], [None]
-            old_guard = _entry_guard(stored.user_id, stored.book_id)
-            new_guard = _entry_guard(user_book.user_id, user_book.book_id)
+            old_guard = entry_guard(stored.user_id, stored.book_id)
+            new_guard = entry_guard(user_book.user_id, user_book.book_id)
             if new_guard != old_guard:
                 operations += [
                     delete_guard(self.table, KEY, old_guard, user_book.id),
@@ -114,7 +114,7 @@ class DynamoUserBookRepository:
                 return
             key = {KEY: {"S": user_book_id}}
             delete = {"Delete": {"TableName": self.table, "Key": key, **_same_owner_and_book(stored)}}
-            guard = delete_guard(self.table, KEY, _entry_guard(stored.user_id, stored.book_id), user_book_id)
+            guard = delete_guard(self.table, KEY, entry_guard(stored.user_id, stored.book_id), user_book_id)
             try:
                 write_atomically(self.client, [delete, guard], [None, None])
                 return

@@ -12,18 +12,24 @@ from .tables import TableNames
 KEY = "user_id"
 
 
+def guard_keys(user: User) -> dict[str, str]:
+    """The guard keys that make a user's username and email unique (case-insensitively)."""
+    return {"username": guard_key("username", user.username_key), "email": guard_key("email", user.email.lower())}
+
+
 class DynamoUserRepository:
     def __init__(self, client, tables: TableNames):
         self.client = client
         self.table = tables.users
 
     def add(self, user: User) -> None:
+        guards = guard_keys(user)
         write_atomically(
             self.client,
             [
                 put_new(self.table, user_item(user), KEY),
-                put_guard(self.table, KEY, guard_key("username", user.username_key), user.id),
-                put_guard(self.table, KEY, guard_key("email", user.email.lower()), user.id),
+                put_guard(self.table, KEY, guards["username"], user.id),
+                put_guard(self.table, KEY, guards["email"], user.id),
             ],
             [
                 ConflictError(f"A user with id {user.id} exists already.", field="id"),

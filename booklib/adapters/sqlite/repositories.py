@@ -59,10 +59,14 @@ class SqlUserRepository:
             row = conn.execute(select(users).where(condition)).mappings().first()
         if row is None:
             return None
-        return User(row["id"], row["username"], row["email"], row["password_hash"], row["created_at"])
+        return row_to_user(row)
 
 
-def _book(row) -> Book:
+def row_to_user(row) -> User:
+    return User(row["id"], row["username"], row["email"], row["password_hash"], row["created_at"])
+
+
+def row_to_book(row) -> Book:
     return Book(**{c.name: row[c.name] for c in books.c})
 
 
@@ -94,7 +98,7 @@ class SqlBookRepository:
     def _one(self, condition) -> Book | None:
         with self.engine.connect() as conn:
             row = conn.execute(select(books).where(condition)).mappings().first()
-        return _book(row) if row else None
+        return row_to_book(row) if row else None
 
 
 def _book_row(book: Book) -> dict:
@@ -112,7 +116,7 @@ def _user_book_row(ub: UserBook) -> dict:
     return row
 
 
-def _user_book(row, prefix: str = "") -> UserBook:
+def row_to_user_book(row, prefix: str = "") -> UserBook:
     values = {c.name: row[prefix + c.name] for c in user_books.c}
     values["status"] = ReadingStatus(values["status"])
     values["sync_status"] = SyncStatus(values["sync_status"])
@@ -133,7 +137,7 @@ class SqlUserBookRepository:
     def get(self, user_book_id: str) -> UserBook | None:
         with self.engine.connect() as conn:
             row = conn.execute(select(user_books).where(user_books.c.id == user_book_id)).mappings().first()
-        return _user_book(row) if row else None
+        return row_to_user_book(row) if row else None
 
     def get_entry(self, user_id: str, user_book_id: str) -> Entry | None:
         stmt = _joined().where(user_books.c.id == user_book_id, user_books.c.user_id == user_id)
@@ -193,7 +197,7 @@ def _joined():
 
 
 def _entry(row) -> Entry:
-    return Entry(_user_book(row, _UB_PREFIX), _book(row))
+    return Entry(row_to_user_book(row, _UB_PREFIX), row_to_book(row))
 
 
 def _effective(name: str):

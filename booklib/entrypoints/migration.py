@@ -1,0 +1,159 @@
+"""Copy a SQL library into the DynamoDB tables, and compare the two.
+
+Idempotent and resumable: each entity is written as its record plus its guard items, exactly as
+the DynamoDB repositories would write them; items already in the target and equal are skipped;
+items in the target that differ (another user with the same email, an edited record) are reported
+as conflicts and never overwritten."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Callable
+
+from booklib.adapters.dynamodb import books, user_books, users
+from booklib.adapters.dynamodb.batch import batch_put, scan_all
+from booklib.adapters.dynamodb.guards import GUARD_PREFIX
+from booklib.adapters.dynamodb.records import Record, book_records, user_book_records, user_records
+from booklib.adapters.dynamodb.tables import TableNames
+from booklib.adapters.sqlite import export
+
+RECORDS = {"users": user_records, "books": book_records, "user_books": user_book_records}
+KEYS = {"users": users.KEY, "books": books.KEY, "user_books": user_books.KEY}
+TABLE_ORDER = ("users", "books", "user_books")  # entries refer to users and books
+
+
+def target_table(tables: TableNames, name: str) -> str:
+    return getattr(tables, name)
+
+
+def describe(entity) -> str:
+    kind = type(entity).__name__
+    if kind == "User":
+        return f"user {entity.username} <{entity.email}> ({entity.id})"
+    if kind == "Book":
+        return f"book {entity.isbn or repr(entity.title)} ({entity.id})"
+    return f"entry {entity.id} (user {entity.user_id}, book {entity.book_id})"
+
+
+@dataclass
+class TableReport:
+    name: str
+    rows_read: int = 0
+    items_written: int = 0
+    already_present: int = 0
+    conflicts: list[str] = field(default_factory=list)
+
+
+class Progress:
+    """What the migration tells its caller as it goes; the CLI draws bars or prints lines."""
+
+    def start(self, name: str, total: int) -> None: ...
+
+    def advance(self, count: int) -> None: ...
+
+    def finish(self) -> None: ...
+
+
+def conflicts_of(entity, records: list[Record], existing: dict[str, dict]) -> list[str]:
+    problems = []
+    for record in records:
+        current = existing.get(record.key)
+        if current is None or current == record.item:
+            continue
+        if record.is_guard:
+            kind, value = record.key[len(GUARD_PREFIX) :].split("#", 1)
+            owner = current.get("owner", {}).get("S")
+            problems.append(f"{describe(entity)}: its {kind} {value!r} belongs to {owner} in the target")
+        else:
+            fields = sorted(name for name in set(current) | set(record.item) if current.get(name) != record.item.get(name))
+            problems.append(f"{describe(entity)}: differs in the target ({', '.join(fields)}); not overwritten")
+    return problems
+
+
+class Migration:
+    def __init__(self, engine, client, tables: TableNames, *, dry_run: bool = False, progress: Progress | None = None,
+                 batch_size: int = 500):
+        self.engine, self.client, self.tables = engine, client, tables
+        self.dry_run = dry_run
+        self.progress = progress or Progress()
+        self.batch_size = batch_size
+
+    def run(self) -> list[TableReport]:
+        self.refused: set[str] = set()  # ids of users and books not copied: their entries cannot be either
+        return [self._copy(name) for name in TABLE_ORDER]
+
+    def _orphaned(self, entity) -> list[str]:
+        missing = [ref for ref in (getattr(entity, "user_id", None), getattr(entity, "book_id", None)) if ref in self.refused]
+        return [f"{describe(entity)}: not copied, because {ref} was not" for ref in missing]
+
+    def _copy(self, name: str) -> TableReport:
+        report = TableReport(name)
+        table = target_table(self.tables, name)
+        make_records: Callable = RECORDS[name]
+        self.progress.start(name, export.count(self.engine, name))
+        existing = scan_all(self.client, table, KEYS[name])
+        for batch in export.batches(self.engine, name, self.batch_size):
+            pending: list[dict] = []
+            for entity in batch:
+                records = make_records(entity, self.tables)
+                problems = self._orphaned(entity) or conflicts_of(entity, records, existing)
+                if problems:
+                    report.conflicts.extend(problems)
+                    self.refused.add(entity.id)
+                    continue
+                missing = [record.item for record in records if record.key not in existing]
+                if missing:
+                    pending.extend(missing)
+                else:
+                    report.already_present += 1
+            report.rows_read += len(batch)
+            if pending and not self.dry_run:
+                batch_put(self.client, table, pending)
+            report.items_written += len(pending)
+            self.progress.advance(len(batch))
+        self.progress.finish()
+        return report
+
+
+@dataclass
+class TableComparison:
+    name: str
+    source_records: int
+    expected_items: int
+    target_items: int
+    source_checksum: str
+    target_checksum: str
+    differences: list[str]
+
+
+def checksum(items: dict[str, dict]) -> str:
+    digest = hashlib.sha256()
+    for key in sorted(items):
+        digest.update(json.dumps(items[key], sort_keys=True, separators=(",", ":")).encode())
+    return digest.hexdigest()[:16]
+
+
+def compare(engine, client, tables: TableNames, limit: int = 10) -> list[TableComparison]:
+    """Every record of the source against the target: counts, checksums and the first differences."""
+    results = []
+    for name in TABLE_ORDER:
+        expected: dict[str, dict] = {}
+        sources = 0
+        for batch in export.batches(engine, name):
+            for entity in batch:
+                sources += 1
+                expected.update((record.key, record.item) for record in RECORDS[name](entity, tables))
+        actual = scan_all(client, target_table(tables, name), KEYS[name])
+        differences = []
+        for key, item in expected.items():
+            if key not in actual:
+                differences.append(f"{name}: {key} is missing in the target")
+            elif actual[key] != item:
+                fields = sorted(n for n in set(item) | set(actual[key]) if item.get(n) != actual[key].get(n))
+                differences.append(f"{name}: {key} differs ({', '.join(fields)})")
+        differences += [f"{name}: {key} is in the target but not in the source" for key in actual if key not in expected]
+        results.append(TableComparison(name, sources, len(expected), len(actual), checksum(expected), checksum(actual),
+                                       differences[:limit] + ([f"… and {len(differences) - limit} more"] if len(differences) > limit else [])))
+    return results

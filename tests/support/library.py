@@ -1,0 +1,28 @@
+"""Large libraries written straight into the SQL tables (for benchmarks and long-running tests)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import insert
+
+from booklib.adapters.sqlite.tables import books, user_books
+from booklib.domain.model import new_id, utcnow
+
+STATUSES = ("to-read", "reading", "read")
+
+
+def bulk_fill(engine, user_id: str, count: int) -> None:
+    """count hand-entered books in one user's library, added a minute apart."""
+    start = utcnow() - timedelta(days=count)
+    book_rows, entry_rows = [], []
+    for i in range(count):
+        book_id = new_id()
+        book_rows.append(dict(id=book_id, isbn=None, title=f"Title {i}", author=f"Author {i % 300}", genre=None,
+                              cover_image_url=None, description="x" * 400, created_at=start, updated_at=start))
+        entry_rows.append(dict(id=new_id(), user_id=user_id, book_id=book_id, status=STATUSES[i % 3],
+                               rating=(i % 5) + 1, sync_status="SYNCED", sync_error=None, title=None, author=None,
+                               genre=None, description=None, date_added=start + timedelta(minutes=i), updated_at=start))
+    with engine.begin() as conn:
+        conn.execute(insert(books), book_rows)
+        conn.execute(insert(user_books), entry_rows)
