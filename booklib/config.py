@@ -43,7 +43,7 @@ class Settings:
     task_workers: int = 4
     barcode_readers: tuple[str, ...] = ("zxingcpp", "pyzbar")
     max_upload_bytes: int = 10 * 1024 * 1024
-    max_image_pixels: int = 40_000_000
+    max_image_pixels: int = 50_000_000  # a 48 MP phone photo passes; a decompression bomb does not
     extra: dict = field(default_factory=dict)
 
     @property

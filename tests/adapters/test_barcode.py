@@ -1,0 +1,303 @@
+"""Barcode readers: real photos, several codes in one image, hostile uploads, a missing libzbar."""
+
+from __future__ import annotations
+
+import io
+import random
+import struct
+import sys
+import zlib
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageFile
+
+from booklib.adapters.barcode import CascadeReader, PyzbarReader, ZxingCppReader, make_barcode_reader
+from booklib.adapters.barcode.image import Detection, load_grayscale, resolve_conflicts
+from booklib.domain.errors import ImageTooLargeError, InvalidImageError, NoIsbnFoundError
+from booklib.domain.ports import BarcodeReader
+from booklib.domain.services import ScanService
+
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "barcodes"
+PHOTOS = sorted(FIXTURES.glob("*.png"))
+MAX_PIXELS = 40_000_000
+# These two photos expect the Japanese price code, but the book's ISBN is in the picture too.
+ALSO_IN_PHOTO = {"ean13-2_23": "9784872348880", "ean13-2_28": "9784872348880"}
+
+
+def expected(photo: Path) -> str:
+    return photo.with_suffix(".txt").read_text().strip()
+
+
+def is_book(digits: str) -> bool:
+    return digits.startswith(("978", "979"))
+
+
+# --- generated images ------------------------------------------------------------------------
+
+_L = ["0001101", "0011001", "0010011", "0111101", "0100011", "0110001", "0101111", "0111011", "0110111", "0001011"]
+_PARITY = ["LLLLLL", "LLGLGG", "LLGGLG", "LLGGGL", "LGLLGG", "LGGLLG", "LGGGLL", "LGLGLG", "LGLGGL", "LGGLGL"]
+
+
+def _flip(bits: str) -> str:
+    return bits.translate(str.maketrans("01", "10"))
+
+
+def ean13_modules(code: str) -> str:
+    """The 95 bars and spaces of an EAN-13 (1 = bar), from the GS1 encoding tables."""
+    digits = [int(c) for c in code]
+    left = "".join(
+        _L[d] if parity == "L" else _flip(_L[d])[::-1] for d, parity in zip(digits[1:7], _PARITY[digits[0]])
+    )
+    right = "".join(_flip(_L[d]) for d in digits[7:])
+    return "101" + left + "01010" + right + "101"
+
+
+def barcode_image(*codes: str, module: int = 3, height: int = 150) -> Image.Image:
+    """The codes side by side, printed black on white with quiet zones."""
+    quiet = 12 * module
+    width = quiet + len(codes) * (95 * module + quiet)
+    img = Image.new("L", (width, height + 2 * quiet), 255)
+    x = quiet
+    for code in codes:
+        for i, bit in enumerate(ean13_modules(code)):
+            if bit == "1":
+                img.paste(0, (x + i * module, quiet, x + (i + 1) * module, quiet + height))
+        x += 95 * module + quiet
+    return img
+
+
+def png(img: Image.Image) -> bytes:
+    buf = io.BytesIO()
+    img.save(buf, "PNG")
+    return buf.getvalue()
+
+
+def blank_1bit_png(width: int, height: int) -> bytes:
+    """A valid white 1-bit PNG written by hand: huge on screen, a few KB on disk."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    row = b"\0" + b"\xff" * ((width + 7) // 8)  # filter byte, then the pixels
+    packer = zlib.compressobj(9)
+    idat = b"".join(packer.compress(row) for _ in range(height)) + packer.flush()
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+
+
+ISBN = "9784872348880"
+PRICE_CODE = "1920081045006"  # Japanese books: a second barcode with the price
+GROCERY = "4006381333931"  # an EAN-13 that is not a book
+
+
+@pytest.fixture(scope="module")
+def cascade() -> CascadeReader:
+    return make_barcode_reader(("zxingcpp", "pyzbar"), MAX_PIXELS)
+
+
+# --- real photos -------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def scanned(cascade) -> dict[str, str | None]:
+    """The ISBN ScanService answers for every fixture photo (None when it finds none)."""
+    service = ScanService(cascade)
+    results = {}
+    for photo in PHOTOS:
+        try:
+            results[photo.stem] = service.scan(photo.read_bytes()).value
+        except NoIsbnFoundError:
+            results[photo.stem] = None
+    return results
+
+
+def test_fixture_photos_are_all_there():
+    assert len(PHOTOS) == 40
+    assert sum(is_book(expected(p)) for p in PHOTOS) == 30
+
+
+def test_no_photo_is_ever_misread(scanned):
+    wrong = {
+        photo.stem: (scanned[photo.stem], expected(photo))
+        for photo in PHOTOS
+        if scanned[photo.stem] not in (None, expected(photo), ALSO_IN_PHOTO.get(photo.stem))
+    }
+    assert not wrong, f"misread (got, expected): {wrong}"
+
+
+def test_most_book_photos_are_read(scanned):
+    books = [p for p in PHOTOS if is_book(expected(p))]
+    missed = [p.stem for p in books if scanned[p.stem] != expected(p)]
+    assert len(books) - len(missed) >= 26, f"read {len(books) - len(missed)}/{len(books)}; missed {missed}"
+
+
+@pytest.mark.parametrize("reader_class", [ZxingCppReader, PyzbarReader])
+@pytest.mark.parametrize("stem", ["ean13-3_01", "ean13-1_1", "upcean-extension-1_1"])
+def test_each_reader_reads_clear_photos(reader_class, stem):
+    photo = FIXTURES / f"{stem}.png"
+    assert reader_class().read(photo.read_bytes()) == [expected(photo)]
+
+
+def test_cascade_takes_a_second_look_at_twice_the_size():
+    photo = FIXTURES / "ean13-1_34.png"  # a small, distant barcode
+    reader = make_barcode_reader(("zxingcpp",), MAX_PIXELS)
+    assert ZxingCppReader().read(photo.read_bytes()) == []
+    assert reader.read(photo.read_bytes()) == [expected(photo)]
+
+
+def test_a_small_barcode_in_a_big_photo_is_found_at_full_resolution():
+    photo = Image.new("L", (4000, 3000), 180)
+    photo.paste(barcode_image(ISBN, module=3, height=180), (1700, 1400))
+    data = png(photo)
+    assert ZxingCppReader().read(data) == []  # photos are first decoded at most 1600 px wide
+    assert make_barcode_reader(("zxingcpp",), MAX_PIXELS).read(data) == [ISBN]
+
+
+# --- several codes, and codes that are no ISBN -------------------------------------------------
+
+
+@pytest.mark.parametrize("codes", [(PRICE_CODE, ISBN), (ISBN, PRICE_CODE)])
+def test_isbn_comes_first_among_several_codes(cascade, codes):
+    image = png(barcode_image(*codes))
+    found = cascade.read(image)
+    assert found[0] == ISBN
+    assert set(found) <= {ISBN, PRICE_CODE}
+    assert ScanService(cascade).scan(image).value == ISBN
+
+
+@pytest.mark.parametrize("reader_class", [ZxingCppReader, PyzbarReader])
+def test_each_reader_finds_both_codes(reader_class):
+    assert reader_class().read(png(barcode_image(PRICE_CODE, ISBN))) == [ISBN, PRICE_CODE]
+
+
+@pytest.mark.parametrize("code", [GROCERY, PRICE_CODE])
+def test_a_non_book_barcode_is_returned_but_is_no_isbn(cascade, code):
+    image = png(barcode_image(code))
+    assert cascade.read(image) == [code]
+    with pytest.raises(NoIsbnFoundError, match=code):
+        ScanService(cascade).scan(image)
+
+
+def test_a_picture_without_barcode_has_no_codes(cascade):
+    image = png(Image.new("L", (320, 240), 200))
+    assert cascade.read(image) == []
+    with pytest.raises(NoIsbnFoundError, match="No barcode"):
+        ScanService(cascade).scan(image)
+
+
+def test_a_second_reading_of_the_same_barcode_loses_unless_clearly_outvoted():
+    # pyzbar on ean13-2_01 at 1.5x: the true code on 221 scan lines, a wrong one on 15 just below.
+    true = Detection("9780804816632", (142, 189, 611, 330), 221)
+    wrong = Detection("9780204816638", (135, 344, 624, 392), 15)
+    other_barcode = Detection(PRICE_CODE, (140, 600, 610, 640), 15)
+    assert resolve_conflicts([true, wrong, other_barcode]) == [true, other_barcode]
+    close_call = Detection("9780204816638", (135, 344, 624, 392), 200)
+    assert resolve_conflicts([true, close_call]) == []
+
+
+# --- hostile and odd uploads --------------------------------------------------------------------
+
+
+def _truncated_png() -> bytes:
+    data = (FIXTURES / "ean13-3_01.png").read_bytes()
+    return data[: len(data) // 2]
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"", random.Random(6).randbytes(4096), b"%PDF-1.7\n" + b"0" * 500, _truncated_png()],
+    ids=["empty", "random", "pdf", "truncated-png"],
+)
+@pytest.mark.parametrize("reader_class", [ZxingCppReader, PyzbarReader, None])
+def test_not_an_image_is_invalid(data, reader_class, cascade):
+    reader = reader_class() if reader_class else cascade
+    with pytest.raises(InvalidImageError):
+        reader.read(data)
+
+
+@pytest.mark.parametrize("width,height", [(30_000, 30_000), (8_000, 6_000)])
+def test_decompression_bomb_is_refused_before_decoding(monkeypatch, cascade, width, height):
+    bomb = blank_1bit_png(width, height)
+    assert len(bomb) < 200_000
+
+    def no_decoding(self):
+        raise AssertionError("the image was decoded")
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", no_decoding)
+    with pytest.raises(ImageTooLargeError):
+        cascade.read(bomb)
+
+
+def test_pixel_limit_comes_from_configuration():
+    reader = make_barcode_reader(("zxingcpp",), max_pixels=10_000)
+    with pytest.raises(ImageTooLargeError):
+        reader.read(png(Image.new("L", (101, 100), 255)))
+
+
+def test_phone_photo_is_turned_upright_and_made_smaller():
+    buf = io.BytesIO()
+    exif = Image.Exif()
+    exif[0x0112] = 6  # EXIF orientation: rotate 90° to view
+    Image.new("RGB", (4000, 3000), "white").save(buf, "JPEG", exif=exif)
+    img = load_grayscale(buf.getvalue(), MAX_PIXELS)
+    assert img.mode == "L"
+    assert img.size == (1200, 1600)
+
+
+def test_transparent_png_is_read_on_white():
+    barcode = barcode_image(ISBN).convert("LA")
+    barcode.putalpha(barcode.getchannel("L").point(lambda v: 255 - v))  # bars opaque, paper transparent
+    assert make_barcode_reader(("zxingcpp",), MAX_PIXELS).read(png(barcode)) == [ISBN]
+
+
+# --- configuration and a missing libzbar ---------------------------------------------------------
+
+
+def test_factory_builds_the_port_in_the_configured_order():
+    reader = make_barcode_reader(("pyzbar", "zxingcpp"), MAX_PIXELS)
+    assert isinstance(reader, BarcodeReader)
+    assert [r.name for r in reader.readers] == ["pyzbar", "zxingcpp"]
+
+
+@pytest.mark.parametrize("names", [("zxingcpp", "zbarcam"), ()])
+def test_unknown_or_no_reader_name_is_refused(names):
+    with pytest.raises(ValueError, match="choose from zxingcpp, pyzbar"):
+        make_barcode_reader(names, MAX_PIXELS)
+
+
+def test_cascade_stops_at_the_first_isbn():
+    class Spy(ZxingCppReader):
+        name = "spy"
+        calls = 0
+
+        def detect(self, img):
+            Spy.calls += 1
+            return []
+
+    reader = CascadeReader([ZxingCppReader(), Spy()], MAX_PIXELS)
+    assert reader.read(png(barcode_image(ISBN))) == [ISBN]
+    assert Spy.calls == 0
+
+
+def test_without_libzbar_pyzbar_says_so_and_zxingcpp_serves(monkeypatch):
+    monkeypatch.setitem(sys.modules, "pyzbar", None)  # import pyzbar now fails, as without libzbar0
+    monkeypatch.setitem(sys.modules, "pyzbar.pyzbar", None)
+    pyzbar = PyzbarReader()
+    assert not pyzbar.available
+    assert "libzbar0" in pyzbar.reason
+    with pytest.raises(RuntimeError, match="libzbar0"):
+        pyzbar.read(png(barcode_image(ISBN)))
+
+    reader = make_barcode_reader(("pyzbar", "zxingcpp"), MAX_PIXELS)
+    assert reader.available
+    photo = FIXTURES / "ean13-3_10.png"
+    assert ScanService(reader).scan(photo.read_bytes()).value == expected(photo)
+
+
+def test_with_no_reader_available_reading_fails_clearly(monkeypatch):
+    monkeypatch.setitem(sys.modules, "pyzbar", None)
+    reader = make_barcode_reader(("pyzbar",), MAX_PIXELS)
+    assert not reader.available
+    with pytest.raises(RuntimeError, match="No barcode reader"):
+        reader.read(png(barcode_image(ISBN)))
