@@ -13,7 +13,7 @@ from booklib.domain.isbn import is_valid_ean13
 # Formats phones and browsers send; other Pillow plugins are never tried on uploads.
 FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "BMP")  # JPEG includes MPO (multi-picture JPEGs)
 Image.init()  # registers the WEBP plugin, which Image.open(formats=...) does not load
-DEFAULT_MAX_PIXELS = 40_000_000
+DEFAULT_MAX_PIXELS = 50_000_000
 # Photos are decoded at most this size: a phone's 12 MP shot still holds a barcode of
 # hundreds of pixels at 1600 px, and decoding gets several times faster.
 MAX_SIDE = 1600
