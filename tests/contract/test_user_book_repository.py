@@ -149,6 +149,17 @@ def test_search_matches_title_or_author_case_insensitively(storage, reader):
     assert titles("_") == []
 
 
+def test_search_and_title_sort_fold_case_beyond_ascii(storage, reader):
+    for title in ("Émile ou de l'éducation", "Über Menschen", "ÆSOP'S FABLES", "apple"):
+        book = a_book(None, title=title, author="Ωmega")
+        storage.books.add(book)
+        storage.user_books.add(an_entry(reader, book))
+    assert [e.value("title") for e in walk(storage, reader.id, ListQuery(q="émile"))] == ["Émile ou de l'éducation"]
+    assert len(walk(storage, reader.id, ListQuery(q="ωMEGA"))) == 4
+    titles = [e.value("title") for e in walk(storage, reader.id, ListQuery(sort=Sort.TITLE, limit=2))]
+    assert titles == sorted(titles, key=str.lower)
+
+
 def test_search_and_sort_use_the_users_own_edits(storage, reader):
     book = a_book(title="Shared title", author="Zed")
     storage.books.add(book)
