@@ -171,6 +171,18 @@ def test_search_and_sort_use_the_users_own_edits(storage, reader):
     assert [e.value("title") for e in walk(storage, reader.id, ListQuery(sort=Sort.TITLE))] == ["Aardvark notes", "Middle"]
 
 
+def test_search_sees_metadata_that_arrived_after_the_entry(storage, reader):
+    book = a_book(title=None)
+    storage.books.add(book)
+    entry = an_entry(reader, book, rating=4)
+    storage.user_books.add(entry)
+    storage.books.update(replace(book, title="Arrived Later", author="Someone"))
+    found = walk(storage, reader.id, ListQuery(q="arrived", sort=Sort.TITLE))
+    assert [e.value("title") for e in found] == ["Arrived Later"]
+    assert storage.user_books.get_entry(reader.id, entry.id).user_book.rating == 4
+    assert type(storage.user_books.get(entry.id).rating) is int
+
+
 def test_sort_by_title_author_and_rating(storage, reader):
     entries = shelve(storage, reader, 12)
     for i, entry in enumerate(entries):
