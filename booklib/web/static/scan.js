@@ -28,8 +28,11 @@
     isbnInput.value = isbn;
     isbnInput.dispatchEvent(new Event("input", { bubbles: true }));
     say("Found ISBN " + isbn + ".");
-    if (form && form.dataset.autosubmit === "1") {
-      if (form.requestSubmit) form.requestSubmit(submit || undefined);
+    const autoAdd = document.getElementById("scan-autoadd");
+    if (form && (form.dataset.autosubmit === "1" || (autoAdd && autoAdd.checked))) {
+      // Straight back to this page after adding, ready for the next book.
+      const again = document.getElementById("add-again");
+      if (form.requestSubmit) form.requestSubmit(again || submit || undefined);
       else form.submit();
     } else if (submit) {
       submit.focus();
@@ -139,6 +142,15 @@
     document.addEventListener("visibilitychange", () => {
       if (document.hidden && stream) stopCamera();
     });
+  }
+
+  // "Add as soon as read" stays on from one book to the next (the page reloads after each add).
+  const autoAddBox = document.getElementById("scan-autoadd");
+  if (autoAddBox) {
+    try {
+      autoAddBox.checked = localStorage.getItem("booklib.scanAutoAdd") === "1";
+      autoAddBox.addEventListener("change", () => localStorage.setItem("booklib.scanAutoAdd", autoAddBox.checked ? "1" : "0"));
+    } catch (e) { /* storage disabled: the box just starts unticked */ }
   }
 
   offerLiveScanning();
