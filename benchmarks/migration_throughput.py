@@ -13,13 +13,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from booklib.adapters.sqlite.engine import make_engine  # noqa: E402
-from booklib.adapters.sqlite.repositories import SqlUserRepository  # noqa: E402
-from booklib.adapters.sqlite.schema import upgrade_to_head  # noqa: E402
-from booklib.domain.model import User, utcnow  # noqa: E402
 from booklib.entrypoints.migration import Migration  # noqa: E402
 from tests.support.dynamodb import DUMMY_CREDENTIALS, REGION, client_for, fresh_tables  # noqa: E402
-from tests.support.library import bulk_fill  # noqa: E402
+from tests.support.library import one_reader_library  # noqa: E402
 from tests.support.moto_server import MotoServer  # noqa: E402
 
 ENTRIES = 10_000
@@ -42,12 +38,7 @@ def raw_batch_writer(endpoint: str, items: list[dict]) -> float:
 def main() -> None:
     os.environ.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing", AWS_DEFAULT_REGION=REGION)
     with tempfile.TemporaryDirectory() as tmp, MotoServer() as server:
-        url = f"sqlite:///{tmp}/library.db"
-        upgrade_to_head(url)
-        engine = make_engine(url)
-        user = User("00000000-0000-4000-8000-000000000001", "bench", "bench@example.org", "hash", utcnow())
-        SqlUserRepository(engine).add(user)
-        bulk_fill(engine, user.id, ENTRIES)
+        engine = one_reader_library(f"sqlite:///{tmp}/library.db", ENTRIES)
 
         client = client_for(server.url)
         with fresh_tables(client) as names:
@@ -56,7 +47,7 @@ def main() -> None:
             migrated = time.perf_counter() - started
         items = sum(r.items_written for r in reports)
 
-        plain = [{"user_book_id": f"item-{n:06d}", "user_id": user.id, "status": "read", "rating": 4,
+        plain = [{"user_book_id": f"item-{n:06d}", "user_id": "00000000-0000-4000-8000-000000000001", "status": "read", "rating": 4,
                   "date_added": "2026-01-01T00:00:00.000000+00:00", "title": f"Title {n}"} for n in range(items)]
         raw = raw_batch_writer(server.url, plain)
 

@@ -13,10 +13,11 @@ Two things serverless-wsgi leaves to us:
 
 from __future__ import annotations
 
-import logging
 import threading
 
 import serverless_wsgi
+
+from booklib.entrypoints import log_booklib_info
 
 _app = None
 _lock = threading.Lock()
@@ -30,9 +31,7 @@ def get_app():
             if _app is None:
                 from booklib.web import create_app
 
-                booklib_log = logging.getLogger("booklib")
-                if booklib_log.level == logging.NOTSET:  # Lambda's root logger passes WARNING and up
-                    booklib_log.setLevel(logging.INFO)
+                log_booklib_info()
                 _app = create_app()
     return _app
 

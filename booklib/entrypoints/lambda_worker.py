@@ -19,6 +19,7 @@ import logging
 import threading
 
 from booklib.adapters.tasks.sqs import MAX_RECEIVE_COUNT
+from booklib.entrypoints import log_booklib_info
 from booklib.domain.errors import MetadataUnavailableError, NotFoundError, ValidationError
 
 log = logging.getLogger(__name__)
@@ -41,16 +42,9 @@ def metadata_sync():
                 from booklib.config import Settings
                 from booklib.container import build_container
 
-                _log_info()
+                log_booklib_info()
                 _service = build_container(Settings.from_env()).metadata_sync()
     return _service
-
-
-def _log_info() -> None:
-    """Lambda's root logger passes WARNING and up; job outcomes are worth keeping."""
-    booklib_log = logging.getLogger("booklib")
-    if booklib_log.level == logging.NOTSET:
-        booklib_log.setLevel(logging.INFO)
 
 
 def handler(event, context):

@@ -6,10 +6,7 @@ import sys
 import time
 from pathlib import Path
 
-from booklib.adapters.sqlite.engine import make_engine
-from booklib.adapters.sqlite.schema import upgrade_to_head
-from booklib.domain.model import User, utcnow
-from tests.support.library import bulk_fill
+from tests.support.library import one_reader_library
 from tests.support.moto_server import shared_moto_server
 
 from .conftest import dynamodb_target
@@ -29,14 +26,7 @@ def run(env, *args, **kwargs):
 
 def test_killed_half_way_then_run_again(tmp_path, aws_env):
     url = f"sqlite:///{tmp_path / 'big.db'}"
-    upgrade_to_head(url)
-    engine = make_engine(url)
-    from booklib.adapters.sqlite.repositories import SqlUserRepository
-
-    user = User("00000000-0000-4000-8000-000000000001", "big", "big@example.org", "hash", utcnow())
-    SqlUserRepository(engine).add(user)
-    bulk_fill(engine, user.id, ENTRIES)
-    engine.dispose()
+    one_reader_library(url, ENTRIES).dispose()
 
     with dynamodb_target(shared_moto_server().url, aws_env) as target:
         env = {**os.environ, "DATABASE_URL": url}
