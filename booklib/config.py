@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import secrets
-from dataclasses import dataclass, field, fields
+import tempfile
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 BACKENDS = ("sqlite", "dynamodb")
@@ -44,7 +45,6 @@ class Settings:
     barcode_readers: tuple[str, ...] = ("zxingcpp", "pyzbar")
     max_upload_bytes: int = 10 * 1024 * 1024
     max_image_pixels: int = 50_000_000  # a 48 MP phone photo passes; a decompression bomb does not
-    extra: dict = field(default_factory=dict)
 
     @property
     def is_local(self) -> bool:
@@ -115,9 +115,17 @@ class Settings:
         path = Path(self.instance_path) / "secret_key"
         path.parent.mkdir(parents=True, exist_ok=True)
         if not path.exists():
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "w") as fh:
-                fh.write(secrets.token_hex(32))
+            # Written aside, then linked into place: a reader never sees a half-written key, and of two
+            # processes starting together one key wins for both.
+            fd, draft = tempfile.mkstemp(dir=path.parent, prefix=".secret_key.")
+            try:
+                with os.fdopen(fd, "w") as fh:
+                    fh.write(secrets.token_hex(32))
+                os.link(draft, path)
+            except FileExistsError:
+                pass
+            finally:
+                os.unlink(draft)
         return self.replace(secret_key=path.read_text().strip())
 
 

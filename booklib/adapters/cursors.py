@@ -9,6 +9,10 @@ from booklib.domain.errors import InvalidCursorError
 from booklib.domain.model import ListQuery
 
 
+def invalid_cursor() -> InvalidCursorError:
+    return InvalidCursorError("The cursor is not valid: start again from the first page.", field="cursor")
+
+
 def query_fingerprint(user_id: str, query: ListQuery) -> str:
     """A cursor only continues the listing it came from: same user, filter, search and sort."""
     raw = json.dumps([user_id, query.status and query.status.value, query.q, query.sort.value])
@@ -27,9 +31,9 @@ def decode_cursor(user_id: str, query: ListQuery) -> dict | None:
         text = query.cursor + "=" * (-len(query.cursor) % 4)
         payload = json.loads(base64.urlsafe_b64decode(text.encode("ascii")))
     except (ValueError, binascii.Error, UnicodeError):
-        raise InvalidCursorError("The cursor is not valid: start again from the first page.", field="cursor") from None
+        raise invalid_cursor() from None
     if not isinstance(payload, dict) or not isinstance(payload.get("p"), dict):
-        raise InvalidCursorError("The cursor is not valid: start again from the first page.", field="cursor")
+        raise invalid_cursor()
     if payload.get("f") != query_fingerprint(user_id, query):
         raise InvalidCursorError(
             "The cursor belongs to another listing (filter, search or sort changed): start from the first page.",

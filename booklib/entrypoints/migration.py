@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field
-from typing import Callable
 
 from booklib.adapters.dynamodb import books, user_books, users
 from booklib.adapters.dynamodb.batch import batch_put, scan_all
@@ -18,6 +17,7 @@ from booklib.adapters.dynamodb.guards import GUARD_PREFIX
 from booklib.adapters.dynamodb.records import Record, book_records, user_book_records, user_records
 from booklib.adapters.dynamodb.tables import TableNames
 from booklib.adapters.sqlite import export
+from booklib.domain.model import Book, User
 
 RECORDS = {"users": user_records, "books": book_records, "user_books": user_book_records}
 KEYS = {"users": users.KEY, "books": books.KEY, "user_books": user_books.KEY}
@@ -29,10 +29,9 @@ def target_table(tables: TableNames, name: str) -> str:
 
 
 def describe(entity) -> str:
-    kind = type(entity).__name__
-    if kind == "User":
+    if isinstance(entity, User):
         return f"user {entity.username} <{entity.email}> ({entity.id})"
-    if kind == "Book":
+    if isinstance(entity, Book):
         return f"book {entity.isbn or repr(entity.title)} ({entity.id})"
     return f"entry {entity.id} (user {entity.user_id}, book {entity.book_id})"
 
@@ -91,7 +90,7 @@ class Migration:
     def _copy(self, name: str) -> TableReport:
         report = TableReport(name)
         table = target_table(self.tables, name)
-        make_records: Callable = RECORDS[name]
+        make_records = RECORDS[name]
         self.progress.start(name, export.count(self.engine, name))
         existing = scan_all(self.client, table, KEYS[name])
         for batch in export.batches(self.engine, name, self.batch_size):

@@ -1,6 +1,9 @@
 """Small builders for domain objects used across the contract suites."""
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta, timezone
+
+from booklib.domain.errors import ConflictError
 
 from booklib.domain.model import Book, ReadingStatus, SyncStatus, User, UserBook, new_id
 
@@ -20,3 +23,17 @@ def an_entry(user: User, book: Book, minutes: int = 0, **fields) -> UserBook:
     fields.setdefault("status", ReadingStatus.TO_READ)
     fields.setdefault("sync_status", SyncStatus.SYNCED)
     return UserBook(id=new_id(), user_id=user.id, book_id=book.id, date_added=when, updated_at=when, **fields)
+
+
+def race(write, arguments) -> list[str]:
+    """Run write(argument) for every argument at once; "won" or "conflict" for each."""
+
+    def attempt(argument):
+        try:
+            write(argument)
+            return "won"
+        except ConflictError:
+            return "conflict"
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        return list(pool.map(attempt, arguments))

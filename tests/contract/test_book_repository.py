@@ -1,6 +1,5 @@
 """Contract of the BookRepository port."""
 
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import timedelta
 
@@ -8,7 +7,7 @@ import pytest
 
 from booklib.domain.errors import ConflictError
 
-from .builders import T0, a_book
+from .builders import T0, a_book, race
 
 
 def test_added_book_reads_back_by_id_and_isbn(storage):
@@ -51,13 +50,5 @@ def test_delete_removes_book_and_frees_its_isbn(storage):
 
 
 def test_simultaneous_adds_of_one_isbn_create_one_book(storage):
-    def attempt(_):
-        try:
-            storage.books.add(a_book("9780316030571"))
-            return "won"
-        except ConflictError:
-            return "conflict"
-
-    with ThreadPoolExecutor(max_workers=16) as pool:
-        outcomes = list(pool.map(attempt, range(30)))
+    outcomes = race(storage.books.add, [a_book("9780316030571") for _ in range(30)])
     assert outcomes.count("won") == 1

@@ -1,6 +1,5 @@
 """Contract of the UserBookRepository port: entries, pages, filters, cursors."""
 
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
 import pytest
@@ -8,7 +7,7 @@ import pytest
 from booklib.domain.errors import ConflictError, InvalidCursorError
 from booklib.domain.model import ListQuery, ReadingStatus, Sort, SyncStatus
 
-from .builders import a_book, a_user, an_entry
+from .builders import a_book, a_user, an_entry, race
 
 
 @pytest.fixture
@@ -84,15 +83,7 @@ def test_simultaneous_adds_of_one_book_keep_one_entry(storage, reader):
     book = a_book()
     storage.books.add(book)
 
-    def attempt(_):
-        try:
-            storage.user_books.add(an_entry(reader, book))
-            return "won"
-        except ConflictError:
-            return "conflict"
-
-    with ThreadPoolExecutor(max_workers=16) as pool:
-        outcomes = list(pool.map(attempt, range(30)))
+    outcomes = race(storage.user_books.add, [an_entry(reader, book) for _ in range(30)])
     assert outcomes.count("won") == 1
     assert len(storage.user_books.list_entries(reader.id, ListQuery()).items) == 1
 

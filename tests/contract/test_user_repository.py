@@ -1,12 +1,10 @@
 """Contract of the UserRepository port: every adapter must pass it unchanged."""
 
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
 
 from booklib.domain.errors import ConflictError
 
-from .builders import a_user
+from .builders import a_user, race
 
 
 def test_added_user_can_be_read_back_by_id_and_email(storage):
@@ -50,16 +48,6 @@ def test_a_refused_user_leaves_nothing_behind(storage):
 
 
 def test_of_many_simultaneous_registrations_of_one_name_exactly_one_wins(storage):
-    attempts = [a_user("racer", f"racer{i}@example.org") for i in range(40)]
-
-    def attempt(user):
-        try:
-            storage.users.add(user)
-            return "won"
-        except ConflictError:
-            return "conflict"
-
-    with ThreadPoolExecutor(max_workers=16) as pool:
-        outcomes = list(pool.map(attempt, attempts))
+    outcomes = race(storage.users.add, [a_user("racer", f"racer{i}@example.org") for i in range(40)])
     assert outcomes.count("won") == 1
     assert outcomes.count("conflict") == 39

@@ -13,8 +13,7 @@ from __future__ import annotations
 
 from botocore.exceptions import ClientError
 
-from booklib.adapters.cursors import decode_cursor, encode_cursor
-from booklib.domain.errors import InvalidCursorError
+from booklib.adapters.cursors import decode_cursor, encode_cursor, invalid_cursor
 from booklib.domain.model import Book, Entry, ListQuery, Page, Sort, UserBook
 
 from .batch import batch_get
@@ -24,10 +23,6 @@ from .tables import USER_INDEX, TableNames
 # A status filter is applied after Limit has counted the items read; read ahead so sparse filters
 # still fill a page in one or two calls.
 _FILTER_READ_AHEAD = 4
-
-
-def _invalid_cursor() -> InvalidCursorError:
-    return InvalidCursorError("The cursor is not valid: start again from the first page.", field="cursor")
 
 
 class LibraryPages:
@@ -51,7 +46,7 @@ class LibraryPages:
             items = self._query(user_id, query, start, want=query.limit + 1)
         except ClientError as exc:
             if start is not None and exc.response.get("Error", {}).get("Code") == "ValidationException":
-                raise _invalid_cursor() from None
+                raise invalid_cursor() from None
             raise
         found = [user_book_from(item) for item in items]
         page = found[: query.limit]
@@ -137,16 +132,16 @@ def _cursor_value(value):
 def _position(position: dict, sort: Sort) -> tuple:
     value, last_id = position.get("v"), position.get("id")
     if not isinstance(last_id, str) or not last_id:
-        raise _invalid_cursor()
+        raise invalid_cursor()
     try:
         if sort is Sort.DATE_ADDED:
             return parse_time(value), last_id
     except (TypeError, ValueError):
-        raise _invalid_cursor() from None
+        raise invalid_cursor() from None
     if sort is Sort.RATING and (isinstance(value, bool) or not isinstance(value, int)):
-        raise _invalid_cursor()
+        raise invalid_cursor()
     if sort in (Sort.TITLE, Sort.AUTHOR) and not isinstance(value, str):
-        raise _invalid_cursor()
+        raise invalid_cursor()
     return value, last_id
 
 

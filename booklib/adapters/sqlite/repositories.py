@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy import Engine, and_, delete, func, insert, literal, or_, select, text, tuple_, update
 from sqlalchemy.exc import IntegrityError
 
-from booklib.adapters.cursors import decode_cursor, encode_cursor
-from booklib.domain.errors import ConflictError, InvalidCursorError
+from booklib.adapters.cursors import decode_cursor, encode_cursor, invalid_cursor
+from booklib.domain.errors import ConflictError
 from booklib.domain.model import (
     Book,
     Entry,
@@ -226,7 +226,7 @@ def _after(key, descending: bool, position: dict, sort: Sort):
         if not isinstance(last_id, str):
             raise TypeError
     except (TypeError, ValueError):
-        raise InvalidCursorError("The cursor is not valid: start again from the first page.", field="cursor") from None
+        raise invalid_cursor() from None
     if sort is Sort.DATE_ADDED:
         # Compare through the column type so the stored (naive UTC) form is used.
         boundary = and_(user_books.c.date_added == value, user_books.c.id < last_id)
