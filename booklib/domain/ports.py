@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 from .model import Book, BookMetadata, Entry, ListQuery, Page, User, UserBook
@@ -54,6 +55,16 @@ class UserBookRepository(Protocol):
 class BackendProbe(Protocol):
     def check(self) -> None:
         """Raise with a readable reason when the storage backend cannot serve requests."""
+
+
+@dataclass(frozen=True)
+class Repositories:
+    """The repositories of one storage backend, handed out together by the container's storage selector."""
+
+    users: UserRepository
+    books: BookRepository
+    user_books: UserBookRepository
+    probe: BackendProbe
 
 
 class TaskQueue(Protocol):
