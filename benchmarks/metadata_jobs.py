@@ -41,7 +41,7 @@ def main() -> None:
         container = create_app(settings).extensions["booklib.container"]
         user = container.accounts().register("bench", "bench@example.org", "password1")
         # Add the entries with their jobs held back, so that only the timed part runs them.
-        library = LibraryService(container.book_repository(), container.user_book_repository(), _HeldBack())
+        library = LibraryService(container.storage().books, container.storage().user_books, _HeldBack())
         ids = [library.add_by_isbn(user.id, isbn).id for isbn in isbns(JOBS)]
         queue = ThreadTaskQueue(container.metadata_sync().handle_message, max_workers=WORKERS)
 
@@ -53,7 +53,7 @@ def main() -> None:
         elapsed = time.perf_counter() - started
         queue.shutdown()
 
-        repo = container.user_book_repository()
+        repo = container.storage().user_books
         synced = sum(repo.get(i).sync_status is SyncStatus.SYNCED for i in ids)
         ideal = JOBS * DELAY / WORKERS
         print(f"{JOBS} jobs, stub delay {DELAY * 1000:.0f} ms, pool of {WORKERS}: {elapsed:.2f} s, {synced} synced")

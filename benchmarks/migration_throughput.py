@@ -13,7 +13,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from booklib.entrypoints.migration import Migration  # noqa: E402
+from booklib.migration import Migration  # noqa: E402
 from tests.support.dynamodb import DUMMY_CREDENTIALS, REGION, client_for, fresh_tables  # noqa: E402
 from tests.support.library import one_reader_library  # noqa: E402
 from tests.support.moto_server import MotoServer  # noqa: E402

@@ -10,6 +10,7 @@ from pathlib import Path
 
 BACKENDS = ("sqlite", "dynamodb")
 TASK_QUEUES = ("thread", "sqs", "inline")
+AWS_TARGETS = ("aws", "localstack")
 
 
 class ConfigError(RuntimeError):
@@ -33,6 +34,8 @@ class Settings:
     user_books_table: str = ""
     metadata_queue_url: str | None = None
     aws_endpoint_url: str | None = None
+    # "localstack": boto3 clients come from localstack-client's session (LocalStack on its usual address).
+    aws_target: str = "aws"
     google_books_api_url: str = "https://www.googleapis.com/books/v1"
     google_books_api_key: str | None = None
     open_library_url: str = "https://openlibrary.org"
@@ -49,6 +52,12 @@ class Settings:
     @property
     def is_local(self) -> bool:
         return self.environment == "local"
+
+    @property
+    def upgrades_schema_at_start(self) -> bool:
+        """The embedded default (a SQLite file) brings its own schema up to date; other databases are
+        upgraded on purpose, with `flask --app booklib.web db upgrade`."""
+        return self.backend == "sqlite" and self.database_url.startswith("sqlite")
 
     @property
     def google_interval(self) -> float:
@@ -78,6 +87,7 @@ class Settings:
             user_books_table=env.get("USER_BOOKS_TABLE") or f"BookLibrary-UserBooks-{environment}",
             metadata_queue_url=env.get("METADATA_QUEUE_URL") or None,
             aws_endpoint_url=env.get("AWS_ENDPOINT_URL") or None,
+            aws_target=env.get("BOOKLIB_AWS_TARGET", "aws").strip().lower() or "aws",
             google_books_api_url=(env.get("GOOGLE_BOOKS_API_URL") or cls.google_books_api_url).rstrip("/"),
             google_books_api_key=env.get("GOOGLE_BOOKS_API_KEY") or None,
             open_library_url=(env.get("OPEN_LIBRARY_URL") or cls.open_library_url).rstrip("/"),
@@ -98,6 +108,8 @@ class Settings:
             raise ConfigError(f"BOOKLIB_BACKEND must be one of {', '.join(BACKENDS)}, not {self.backend!r}.")
         if self.tasks not in TASK_QUEUES:
             raise ConfigError(f"BOOKLIB_TASKS must be one of {', '.join(TASK_QUEUES)}, not {self.tasks!r}.")
+        if self.aws_target not in AWS_TARGETS:
+            raise ConfigError(f"BOOKLIB_AWS_TARGET must be one of {', '.join(AWS_TARGETS)}, not {self.aws_target!r}.")
         if self.tasks == "sqs" and not self.metadata_queue_url:
             raise ConfigError("BOOKLIB_TASKS=sqs needs METADATA_QUEUE_URL.")
         if not self.secret_key and not self.is_local:

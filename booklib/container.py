@@ -1,5 +1,7 @@
 """The composition root: configuration picks the adapters; services get them through their ports.
 
+Everything that talks to the outside world is built here and nowhere else: the SQL engine, the
+boto3 session and clients, table names, queues, the SQS poller, schema migrators, provisioners.
 Adapters are imported inside the factories below so that only the chosen backend's libraries load
 (a Lambda on DynamoDB never imports SQLAlchemy; the local app never imports boto3)."""
 
@@ -12,26 +14,65 @@ from dependency_injector import containers, providers
 from booklib.config import Settings
 from booklib.domain.services import AccountService, LibraryService, MetadataSyncService, ScanService
 
+EMULATOR_REGION = "us-east-1"  # emulators accept any region; AWS itself gets it from the environment
+
 
 def _sql_engine(database_url: str):
-    from booklib.adapters.sqlite.engine import make_engine
+    from sqlalchemy import create_engine
 
-    return make_engine(database_url)
+    from booklib.adapters.sqlite.engine import configure, engine_options
 
-
-def _sql(name: str):
-    def build(engine):
-        from booklib.adapters.sqlite import repositories
-
-        return getattr(repositories, name)(engine)
-
-    return build
+    url, options = engine_options(database_url)
+    return configure(create_engine(url, **options))
 
 
-def _dynamodb_client(endpoint_url: str | None):
-    from booklib.adapters.dynamodb.client import make_client
+def _sql_repositories(engine):
+    from booklib.adapters.sqlite.repositories import make_repositories
 
-    return make_client(endpoint_url)
+    return make_repositories(engine)
+
+
+def _sql_schema(engine):
+    from booklib.adapters.sqlite.schema import AlembicSchemaMigrator
+
+    return AlembicSchemaMigrator(engine)
+
+
+def _aws_session():
+    import boto3
+
+    # boto3's default session is not thread-safe while it creates clients: use a private one.
+    return boto3.session.Session()
+
+
+def _localstack_session():
+    try:
+        from localstack_client.session import Session
+    except ImportError:
+        raise RuntimeError("BOOKLIB_AWS_TARGET=localstack needs the extra: pip install -e '.[localstack]'") from None
+    return Session()
+
+
+def _aws_client(session, service: str, endpoint_url: str | None, options: dict):
+    from botocore.config import Config
+
+    region = session.region_name or (EMULATOR_REGION if endpoint_url else None)
+    kwargs = {"region_name": region, "config": Config(**options)}
+    if endpoint_url:
+        kwargs["endpoint_url"] = endpoint_url
+    return session.client(service, **kwargs)
+
+
+def _dynamodb_client(session, endpoint_url: str | None):
+    from booklib.adapters.dynamodb.client import CLIENT_OPTIONS
+
+    return _aws_client(session, "dynamodb", endpoint_url, CLIENT_OPTIONS)
+
+
+def _sqs_client(session, endpoint_url: str | None, long_poll: bool):
+    from booklib.adapters.tasks.sqs import POLL_CLIENT_OPTIONS, SEND_CLIENT_OPTIONS
+
+    return _aws_client(session, "sqs", endpoint_url, POLL_CLIENT_OPTIONS if long_poll else SEND_CLIENT_OPTIONS)
 
 
 def _dynamodb_tables(users: str, books: str, user_books: str):
@@ -40,13 +81,22 @@ def _dynamodb_tables(users: str, books: str, user_books: str):
     return TableNames(users, books, user_books)
 
 
-def _dynamo(name: str):
-    def build(client, tables):
-        from booklib.adapters.dynamodb import repositories
+def _dynamodb_repositories(client, tables):
+    from booklib.adapters.dynamodb.repositories import make_repositories
 
-        return getattr(repositories, name)(client, tables)
+    return make_repositories(client, tables)
 
-    return build
+
+def _dynamodb_provisioner(client, tables):
+    from booklib.adapters.dynamodb.tables import DynamoTablesProvisioner
+
+    return DynamoTablesProvisioner(client, tables)
+
+
+def _sqs_provisioner(client, environment: str):
+    from booklib.adapters.tasks.sqs import SqsQueuesProvisioner
+
+    return SqsQueuesProvisioner(client, environment)
 
 
 def _password_hasher():
@@ -89,10 +139,19 @@ def _inline_queue(handler):
     return InlineTaskQueue(handler)
 
 
-def _sqs_queue(queue_url: str, endpoint_url: str | None):
+def _sqs_queue(client, queue_url: str):
     from booklib.adapters.tasks.sqs import SqsTaskQueue
 
-    return SqsTaskQueue(queue_url, endpoint_url=endpoint_url)
+    return SqsTaskQueue(client, queue_url)
+
+
+def _sqs_poller(client_provider, default_queue_url: str | None, service_provider, queue_url: str | None = None, **options):
+    from booklib.adapters.tasks.sqs_poller import SqsPoller
+
+    queue_url = queue_url or default_queue_url
+    if not queue_url:  # said before any client is built: without a queue, AWS settings do not matter yet
+        raise ValueError("No queue: set METADATA_QUEUE_URL (see `flask --app booklib.web aws bootstrap`).")
+    return SqsPoller(client_provider(), queue_url, service_provider(), **options)
 
 
 def _barcode_reader(names, max_pixels: int):
@@ -104,49 +163,51 @@ def _barcode_reader(names, max_pixels: int):
 class Container(containers.DeclarativeContainer):
     config = providers.Configuration()
 
+    # SQL
     sql_engine = providers.Singleton(_sql_engine, config.database_url)
-    # One boto3 client per process, shared by every repository (clients are thread-safe).
-    dynamodb_client = providers.Singleton(_dynamodb_client, config.aws_endpoint_url)
+    sql_schema = providers.Singleton(_sql_schema, sql_engine)
+
+    # AWS: one session and one client of each kind per process (clients are thread-safe).
+    aws_session = providers.Selector(
+        config.aws_target,
+        aws=providers.Singleton(_aws_session),
+        localstack=providers.Singleton(_localstack_session),
+    )
+    dynamodb_client = providers.Singleton(_dynamodb_client, aws_session, config.aws_endpoint_url)
+    sqs_client = providers.Singleton(_sqs_client, aws_session, config.aws_endpoint_url, False)
+    sqs_poll_client = providers.Singleton(_sqs_client, aws_session, config.aws_endpoint_url, True)
     dynamodb_tables = providers.Singleton(
         _dynamodb_tables, config.users_table, config.books_table, config.user_books_table
     )
+    aws_provisioners = providers.List(
+        providers.Factory(_dynamodb_provisioner, dynamodb_client, dynamodb_tables),
+        providers.Factory(_sqs_provisioner, sqs_client, config.environment),
+    )
 
-    user_repository = providers.Selector(
+    # The chosen backend's repositories, as one bundle (booklib.domain.ports.Repositories).
+    storage = providers.Selector(
         config.backend,
-        sqlite=providers.Singleton(_sql("SqlUserRepository"), sql_engine),
-        dynamodb=providers.Singleton(_dynamo("DynamoUserRepository"), dynamodb_client, dynamodb_tables),
+        sqlite=providers.Singleton(_sql_repositories, sql_engine),
+        dynamodb=providers.Singleton(_dynamodb_repositories, dynamodb_client, dynamodb_tables),
     )
-    book_repository = providers.Selector(
-        config.backend,
-        sqlite=providers.Singleton(_sql("SqlBookRepository"), sql_engine),
-        dynamodb=providers.Singleton(_dynamo("DynamoBookRepository"), dynamodb_client, dynamodb_tables),
-    )
-    user_book_repository = providers.Selector(
-        config.backend,
-        sqlite=providers.Singleton(_sql("SqlUserBookRepository"), sql_engine),
-        dynamodb=providers.Singleton(_dynamo("DynamoUserBookRepository"), dynamodb_client, dynamodb_tables),
-    )
-    backend_probe = providers.Selector(
-        config.backend,
-        sqlite=providers.Singleton(_sql("SqlBackendProbe"), sql_engine),
-        dynamodb=providers.Singleton(_dynamo("DynamoBackendProbe"), dynamodb_client, dynamodb_tables),
-    )
+    backend_probe = storage.provided.probe
 
     password_hasher = providers.Singleton(_password_hasher)
     metadata_provider = providers.Singleton(_metadata_provider, config)
     metadata_sync = providers.Singleton(
-        MetadataSyncService, book_repository, user_book_repository, metadata_provider
+        MetadataSyncService, storage.provided.books, storage.provided.user_books, metadata_provider
     )
     task_queue = providers.Selector(
         config.tasks,
         thread=providers.Singleton(_thread_queue, metadata_sync.provided.handle_message, config.task_workers),
         inline=providers.Singleton(_inline_queue, metadata_sync.provided.handle_message),
-        sqs=providers.Singleton(_sqs_queue, config.metadata_queue_url, config.aws_endpoint_url),
+        sqs=providers.Singleton(_sqs_queue, sqs_client, config.metadata_queue_url),
     )
+    sqs_poller = providers.Factory(_sqs_poller, sqs_poll_client.provider, config.metadata_queue_url, metadata_sync.provider)
     barcode_reader = providers.Singleton(_barcode_reader, config.barcode_readers, config.max_image_pixels)
 
-    accounts = providers.Singleton(AccountService, user_repository, password_hasher)
-    library = providers.Singleton(LibraryService, book_repository, user_book_repository, task_queue)
+    accounts = providers.Singleton(AccountService, storage.provided.users, password_hasher)
+    library = providers.Singleton(LibraryService, storage.provided.books, storage.provided.user_books, task_queue)
     scanner = providers.Singleton(ScanService, barcode_reader)
 
 

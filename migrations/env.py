@@ -1,28 +1,23 @@
-"""alembic environment: the URL comes from the caller (booklib.adapters.sqlite.schema) or DATABASE_URL."""
-
-import os
+"""alembic environment. booklib's schema migrator (booklib.adapters.sqlite.schema) passes its
+connection; run as `alembic upgrade head`, the engine comes from the container, configured like the app."""
 
 from alembic import context
-from sqlalchemy import pool
 
-from booklib.adapters.sqlite.engine import make_engine
 from booklib.adapters.sqlite.tables import metadata
 
 config = context.config
 target_metadata = metadata
 
 
-def database_url() -> str:
-    url = config.get_main_option("sqlalchemy.url")
-    if url:
-        return url
+def _settings():
     from booklib.config import Settings
 
-    return os.environ.get("DATABASE_URL") or Settings.from_env().database_url
+    return Settings.from_env()
 
 
 def run_migrations_offline() -> None:
-    context.configure(url=database_url(), target_metadata=target_metadata, literal_binds=True, render_as_batch=True)
+    url = config.get_main_option("sqlalchemy.url") or _settings().database_url
+    context.configure(url=url, target_metadata=target_metadata, literal_binds=True, render_as_batch=True)
     with context.begin_transaction():
         context.run_migrations()
 
@@ -32,9 +27,11 @@ def run_migrations_online() -> None:
     if connection is not None:
         _run(connection)
         return
-    engine = make_engine(database_url())
+    from booklib.container import build_container
+
+    engine = build_container(_settings()).sql_engine()
     try:
-        with engine.connect() as conn:
+        with engine.begin() as conn:
             _run(conn)
     finally:
         engine.dispose()

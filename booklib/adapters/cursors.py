@@ -6,7 +6,9 @@ import hashlib
 import json
 
 from booklib.domain.errors import InvalidCursorError
-from booklib.domain.model import ListQuery
+from datetime import datetime, timezone
+
+from booklib.domain.model import ListQuery, Sort
 
 
 def invalid_cursor() -> InvalidCursorError:
@@ -40,3 +42,24 @@ def decode_cursor(user_id: str, query: ListQuery) -> dict | None:
             field="cursor",
         )
     return payload["p"]
+
+
+def read_position(position: dict, sort: Sort) -> tuple[object, str]:
+    """The (sort value, entry id) a cursor stopped at, checked against its sort: an aware UTC datetime
+    for newest first, an int for rating, a string for title and author."""
+    value, last_id = position.get("v"), position.get("id")
+    if not isinstance(last_id, str) or not last_id:
+        raise invalid_cursor()
+    if sort is Sort.DATE_ADDED:
+        try:
+            moment = datetime.fromisoformat(value)
+        except (TypeError, ValueError):
+            raise invalid_cursor() from None
+        if moment.tzinfo is None:
+            raise invalid_cursor()
+        return moment.astimezone(timezone.utc), last_id
+    if sort is Sort.RATING and (isinstance(value, bool) or not isinstance(value, int)):
+        raise invalid_cursor()
+    if sort in (Sort.TITLE, Sort.AUTHOR) and not isinstance(value, str):
+        raise invalid_cursor()
+    return value, last_id

@@ -122,8 +122,20 @@ class Book:
     updated_at: datetime = field(default_factory=utcnow)
 
 
-EDITABLE_FIELDS = ("title", "author", "genre", "description")
+# The fields a reader may set on their own entry, with their longest length: the one list that the
+# services, forms, API and both storage adapters take them from.
 FIELD_LIMITS = {"title": 500, "author": 500, "genre": 200, "description": 20000}
+EDITABLE_FIELDS = tuple(FIELD_LIMITS)
+# Everything a reader sets on an entry: the editable texts, and their reading status and rating.
+ENTRY_FIELDS = (*EDITABLE_FIELDS, "status", "rating")
+
+
+def clean_fields(fields: dict) -> dict:
+    """Editable fields trimmed and checked against their limits; unknown names are refused."""
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValidationError(f"Unknown fields: {', '.join(sorted(unknown))}.")
+    return {name: clean_text(value, name, FIELD_LIMITS[name]) for name, value in fields.items()}
 
 
 @dataclass(slots=True)

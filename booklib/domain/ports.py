@@ -95,3 +95,19 @@ class BarcodeReader(Protocol):
 
         Raises InvalidImageError for data that is not an image, ImageTooLargeError for
         images whose pixel count is over the limit (checked before decoding)."""
+
+
+class SchemaMigrator(Protocol):
+    """Brings a store's schema to the version this code needs (alembic for SQL)."""
+
+    def upgrade(self) -> str:
+        """Upgrade to the latest version; return one line saying where the store is now."""
+
+    def is_current(self) -> bool: ...
+
+
+class Provisioner(Protocol):
+    """Creates the cloud resources one technology needs (tables, queues), idempotently."""
+
+    def ensure(self) -> list[str]:
+        """Create what is missing; return one line per resource saying what exists now."""

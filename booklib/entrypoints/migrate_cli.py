@@ -30,12 +30,9 @@ def parse_args(argv):
     return parser.parse_args(argv)
 
 
-def open_source(database_url: str):
+def open_source(container, database_url: str):
     from sqlalchemy.engine import make_url
     from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
-
-    from booklib.adapters.sqlite.engine import make_engine
-    from booklib.adapters.sqlite.schema import current_revision, head_revision
 
     try:
         url = make_url(database_url)
@@ -45,28 +42,25 @@ def open_source(database_url: str):
         path = Path(url.database or "")
         if not url.database or url.database == ":memory:" or not path.is_file():
             raise Refused(f"No SQLite database at {path}: set DATABASE_URL or pass --database-url.")
-    engine = make_engine(database_url)
+    schema = container.sql_schema()
     try:
-        revision = current_revision(engine)
+        revision = schema.revision()
     except (DatabaseError, OperationalError) as exc:
         raise Refused(f"Cannot read {url.render_as_string(hide_password=True)}: {exc.orig or exc} "
                       "(is it a booklib database, and not corrupt?)") from None
-    if revision != head_revision():
-        raise Refused(f"The source schema is at revision {revision or 'none'}, not {head_revision()}: run "
+    if revision != schema.head():
+        raise Refused(f"The source schema is at revision {revision or 'none'}, not {schema.head()}: run "
                       "'flask --app booklib.web db upgrade' against it first.")
-    return engine
+    return container.sql_engine()
 
 
-def open_target(settings):
+def open_target(container, settings):
     from botocore.exceptions import BotoCoreError, ClientError, EndpointConnectionError, NoCredentialsError, NoRegionError
 
-    from booklib.adapters.dynamodb.client import make_client
-    from booklib.adapters.dynamodb.tables import TableNames
-
     where = settings.aws_endpoint_url or "AWS"
-    tables = TableNames(settings.users_table, settings.books_table, settings.user_books_table)
+    tables = container.dynamodb_tables()
     try:
-        client = make_client(settings.aws_endpoint_url)
+        client = container.dynamodb_client()
         for name in tables.all():
             client.describe_table(TableName=name)
     except NoCredentialsError:
@@ -119,7 +113,7 @@ class ConsoleProgress:
 
 
 def migrate(engine, client, tables, dry_run: bool, batch_size: int) -> int:
-    from booklib.entrypoints.migration import Migration
+    from booklib.migration import Migration
 
     started = time.monotonic()
     reports = Migration(engine, client, tables, dry_run=dry_run, progress=ConsoleProgress(), batch_size=batch_size).run()
@@ -139,7 +133,7 @@ def migrate(engine, client, tables, dry_run: bool, batch_size: int) -> int:
 
 
 def verify(engine, client, tables) -> int:
-    from booklib.entrypoints.migration import compare
+    from booklib.migration import compare
 
     results = compare(engine, client, tables)
     for c in results:
@@ -155,13 +149,17 @@ def main(argv=None) -> int:
     args = parse_args(argv)
     try:
         from booklib.config import ConfigError, Settings
+        from booklib.container import build_container
 
         try:
             settings = Settings.from_env()
+            if args.database_url:
+                settings = settings.replace(database_url=args.database_url)
         except ConfigError as exc:
             raise Refused(str(exc)) from None
-        engine = open_source(args.database_url or settings.database_url)
-        client, tables = open_target(settings)
+        container = build_container(settings)
+        engine = open_source(container, settings.database_url)
+        client, tables = open_target(container, settings)
         if args.verify:
             return verify(engine, client, tables)
         return migrate(engine, client, tables, args.dry_run, args.batch_size)

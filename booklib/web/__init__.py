@@ -59,10 +59,8 @@ def create_app(settings: Settings | None = None, container: Container | None = N
 
 
 def _prepare_backend(app: Flask, settings: Settings, container: Container) -> None:
-    if settings.backend == "sqlite" and settings.database_url.startswith("sqlite"):
-        from booklib.adapters.sqlite.schema import upgrade_to_head
-
-        upgrade_to_head(settings.database_url)
+    if settings.upgrades_schema_at_start:
+        container.sql_schema().upgrade()
     if settings.tasks == "thread":
         try:
             resumed = container.library().resume_pending_jobs()

@@ -4,9 +4,9 @@ from flask import Blueprint, jsonify, request
 from flask_login import current_user, login_required, login_user, logout_user
 
 from booklib.domain.errors import ValidationError
-from booklib.domain.model import ListQuery
+from booklib.domain.model import ENTRY_FIELDS, ListQuery
 
-from . import services
+from . import current
 from .login import SessionUser
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -24,14 +24,14 @@ def json_body() -> dict:
 @bp.post("/auth/register")
 def register():
     body = json_body()
-    user = services.accounts().register(body.get("username"), body.get("email"), body.get("password"))
+    user = current.accounts().register(body.get("username"), body.get("email"), body.get("password"))
     return jsonify(user=user.to_dict()), 201
 
 
 @bp.post("/auth/login")
 def login():
     body = json_body()
-    user = services.accounts().authenticate(body.get("email"), body.get("password"))
+    user = current.accounts().authenticate(body.get("email"), body.get("password"))
     login_user(SessionUser(user))
     return jsonify(user=user.to_dict())
 
@@ -53,7 +53,7 @@ def me():
 def list_books():
     args = request.args
     query = ListQuery.parse(args.get("status"), args.get("q"), args.get("sort"), args.get("limit"), args.get("cursor"))
-    page = services.library().list_entries(current_user.id, query)
+    page = current.library().list_entries(current_user.id, query)
     return jsonify(items=[entry.to_dict() for entry in page.items], next_cursor=page.next_cursor)
 
 
@@ -61,12 +61,11 @@ def list_books():
 @login_required
 def add_book():
     body = json_body()
-    allowed = {"isbn", "title", "author", "genre", "description", "status", "rating"}
-    unknown = set(body) - allowed
+    unknown = set(body) - {"isbn", *ENTRY_FIELDS}
     if unknown:
         raise ValidationError(f"Unknown fields: {', '.join(sorted(unknown))}.")
-    fields = {k: body[k] for k in ("genre", "description", "status", "rating") if k in body}
-    library = services.library()
+    fields = {k: body[k] for k in ENTRY_FIELDS if k in body and k not in ("title", "author")}
+    library = current.library()
     if body.get("isbn") not in (None, ""):
         entry = library.add_by_isbn(
             current_user.id, body["isbn"], title=body.get("title"), author=body.get("author"), **fields
@@ -79,27 +78,27 @@ def add_book():
 @bp.get("/books/<entry_id>")
 @login_required
 def get_book(entry_id: str):
-    return jsonify(services.library().get_entry(current_user.id, entry_id).to_dict())
+    return jsonify(current.library().get_entry(current_user.id, entry_id).to_dict())
 
 
 @bp.patch("/books/<entry_id>")
 @login_required
 def update_book(entry_id: str):
-    entry = services.library().update_entry(current_user.id, entry_id, json_body())
+    entry = current.library().update_entry(current_user.id, entry_id, json_body())
     return jsonify(entry.to_dict())
 
 
 @bp.delete("/books/<entry_id>")
 @login_required
 def delete_book(entry_id: str):
-    services.library().delete_entry(current_user.id, entry_id)
+    current.library().delete_entry(current_user.id, entry_id)
     return "", 204
 
 
 @bp.post("/books/<entry_id>/refresh")
 @login_required
 def refresh_book(entry_id: str):
-    entry = services.library().refresh(current_user.id, entry_id)
+    entry = current.library().refresh(current_user.id, entry_id)
     return jsonify(entry.to_dict()), 202
 
 
@@ -109,5 +108,5 @@ def scan():
     upload = request.files.get("image")
     if upload is None:
         raise ValidationError("Send the photo as a multipart form field named 'image'.", field="image")
-    isbn = services.scanner().scan(upload.read())
+    isbn = current.scanner().scan(upload.read())
     return jsonify(isbn=isbn.value)

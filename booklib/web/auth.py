@@ -7,7 +7,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from booklib.domain.errors import AuthenticationError, ConflictError, ValidationError
 
-from . import services
+from . import current
 from .forms import ConfirmForm, LoginForm, RegisterForm, attach_error, has_errors
 from .login import SessionUser
 
@@ -36,7 +36,7 @@ def register():
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            user = services.accounts().register(form.username.data, form.email.data, form.password.data)
+            user = current.accounts().register(form.username.data, form.email.data, form.password.data)
         except (ValidationError, ConflictError) as exc:
             attach_error(form, exc)
         else:
@@ -53,7 +53,7 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         try:
-            user = services.accounts().authenticate(form.email.data, form.password.data)
+            user = current.accounts().authenticate(form.email.data, form.password.data)
         except AuthenticationError as exc:
             form.password.errors.append(exc.message)
             return render_template("auth/login.html", form=form), 401

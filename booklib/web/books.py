@@ -4,9 +4,9 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from booklib.domain.errors import ConflictError, DomainError, ValidationError
-from booklib.domain.model import ListQuery, ReadingStatus, Sort
+from booklib.domain.model import ENTRY_FIELDS, ListQuery, ReadingStatus, Sort
 
-from . import services
+from . import current
 from .forms import AddBookForm, ConfirmForm, EditBookForm, attach_error, has_errors
 
 bp = Blueprint("books", __name__, url_prefix="/books")
@@ -21,7 +21,7 @@ def library():
     except ValidationError as exc:
         flash(exc.message, "error")
         return redirect(url_for("books.library"))
-    page = services.library().list_entries(current_user.id, query)
+    page = current.library().list_entries(current_user.id, query)
     return render_template(
         "books/list.html",
         page=page,
@@ -51,7 +51,7 @@ def add():
 
 
 def _add_from_form(form: AddBookForm):
-    library = services.library()
+    library = current.library()
     isbn = (form.isbn.data or "").strip()
     extra = {"title": form.title.data or None, "author": form.author.data or None}
     if isbn:
@@ -64,19 +64,19 @@ def _add_from_form(form: AddBookForm):
 @bp.get("/<entry_id>")
 @login_required
 def detail(entry_id: str):
-    entry = services.library().get_entry(current_user.id, entry_id)
+    entry = current.library().get_entry(current_user.id, entry_id)
     return render_template("books/detail.html", entry=entry, book=entry.to_dict(), form=ConfirmForm())
 
 
 @bp.route("/<entry_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(entry_id: str):
-    library = services.library()
+    library = current.library()
     entry = library.get_entry(current_user.id, entry_id)
     values = entry.to_dict()
     form = EditBookForm(data={**values, "rating": str(values["rating"] or "")})
     if form.validate_on_submit():
-        changes = {name: getattr(form, name).data for name in ("title", "author", "genre", "description", "status", "rating")}
+        changes = {name: getattr(form, name).data for name in ENTRY_FIELDS}
         try:
             library.update_entry(current_user.id, entry_id, changes)
         except ValidationError as exc:
@@ -90,7 +90,7 @@ def edit(entry_id: str):
 @bp.route("/<entry_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete(entry_id: str):
-    library = services.library()
+    library = current.library()
     entry = library.get_entry(current_user.id, entry_id)
     form = ConfirmForm()
     if form.validate_on_submit():
@@ -105,7 +105,7 @@ def delete(entry_id: str):
 def refresh(entry_id: str):
     if ConfirmForm().validate_on_submit():
         try:
-            services.library().refresh(current_user.id, entry_id)
+            current.library().refresh(current_user.id, entry_id)
             flash("Fetching the book's details again…", "info")
         except DomainError as exc:
             if exc.code == "not_found":

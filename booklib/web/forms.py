@@ -6,7 +6,7 @@ from wtforms import EmailField, PasswordField, SelectField, StringField, TextAre
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
-from booklib.domain.model import MIN_PASSWORD_LENGTH, ReadingStatus
+from booklib.domain.model import FIELD_LIMITS, MIN_PASSWORD_LENGTH, ReadingStatus
 
 STATUS_CHOICES = [SelectChoice(s.value, s.value.replace("-", " ").capitalize()) for s in ReadingStatus]
 RATING_CHOICES = [SelectChoice("", "No rating")] + [SelectChoice(str(n), "★" * n) for n in range(1, 6)]
@@ -28,16 +28,16 @@ class LoginForm(FlaskForm):
 
 class AddBookForm(FlaskForm):
     isbn = StringField("ISBN", validators=[Optional(), Length(max=40)])
-    title = StringField("Title", validators=[Optional(), Length(max=500)])
-    author = StringField("Author", validators=[Optional(), Length(max=500)])
+    title = StringField("Title", validators=[Optional(), Length(max=FIELD_LIMITS["title"])])
+    author = StringField("Author", validators=[Optional(), Length(max=FIELD_LIMITS["author"])])
     status = SelectField("Status", choices=STATUS_CHOICES, default="to-read")
 
 
 class EditBookForm(FlaskForm):
-    title = StringField("Title", validators=[Optional(), Length(max=500)])
-    author = StringField("Author", validators=[Optional(), Length(max=500)])
-    genre = StringField("Genre", validators=[Optional(), Length(max=200)])
-    description = TextAreaField("Description", validators=[Optional(), Length(max=20000)])
+    title = StringField("Title", validators=[Optional(), Length(max=FIELD_LIMITS["title"])])
+    author = StringField("Author", validators=[Optional(), Length(max=FIELD_LIMITS["author"])])
+    genre = StringField("Genre", validators=[Optional(), Length(max=FIELD_LIMITS["genre"])])
+    description = TextAreaField("Description", validators=[Optional(), Length(max=FIELD_LIMITS["description"])])
     status = SelectField("Status", choices=STATUS_CHOICES)
     rating = SelectField("Rating", choices=RATING_CHOICES, validate_choice=False)
 

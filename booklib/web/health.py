@@ -4,7 +4,7 @@ import logging
 
 from flask import Blueprint, current_app, jsonify
 
-from . import services
+from . import current
 
 bp = Blueprint("health", __name__, url_prefix="/health")
 log = logging.getLogger(__name__)
@@ -28,7 +28,7 @@ def live():
 def ready():
     backend = _settings().backend
     try:
-        services.container().backend_probe().check()
+        current.backend_probe().check()
     except Exception as exc:  # any failure means "not ready", with the reason
         log.warning("readiness check failed: %s", exc)
         return jsonify(status="unavailable", backend=backend, reason=str(exc)), 503

@@ -3,7 +3,7 @@
 from flask import jsonify, redirect, request, url_for
 from flask_login import LoginManager, UserMixin
 
-from . import services
+from . import current
 
 login_manager = LoginManager()
 
@@ -18,7 +18,7 @@ class SessionUser(UserMixin):
 
 @login_manager.user_loader
 def load_user(user_id: str):
-    user = services.accounts().get(user_id)
+    user = current.accounts().get(user_id)
     return SessionUser(user) if user else None
 
 

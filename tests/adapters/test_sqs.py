@@ -10,7 +10,7 @@ import pytest
 from moto import mock_aws
 
 from booklib.adapters.tasks import sqs as sqs_adapter
-from booklib.adapters.tasks.sqs import SqsTaskQueue, as_lambda_record, ensure_queues, queue_names, sqs_client
+from booklib.adapters.tasks.sqs import SqsTaskQueue, as_lambda_record, ensure_queues, queue_names
 from booklib.container import build_container
 
 
@@ -21,9 +21,6 @@ def aws_env(monkeypatch):
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    sqs_adapter._cached_client.cache_clear()
-    yield
-    sqs_adapter._cached_client.cache_clear()
 
 
 @pytest.fixture
@@ -64,13 +61,13 @@ def test_queue_names():
 
 def test_enqueue_sends_the_job_body(client):
     url = ensure_queues("test", client=client).queue_url
-    SqsTaskQueue(url, client=client).enqueue_metadata_job("entry-1")
+    SqsTaskQueue(client, url).enqueue_metadata_job("entry-1")
     messages = client.receive_message(QueueUrl=url, MaxNumberOfMessages=10)["Messages"]
     assert [json.loads(m["Body"]) for m in messages] == [{"user_book_id": "entry-1"}]
 
 
 def test_enqueue_failure_is_logged_not_raised(client, caplog):
-    queue = SqsTaskQueue("https://sqs.us-east-1.amazonaws.com/123456789012/missing", client=client)
+    queue = SqsTaskQueue(client, "https://sqs.us-east-1.amazonaws.com/123456789012/missing")
     with caplog.at_level(logging.ERROR):
         queue.enqueue_metadata_job("entry-2")
     assert "could not be queued" in caplog.text
@@ -78,23 +75,34 @@ def test_enqueue_failure_is_logged_not_raised(client, caplog):
 
 def test_queue_url_is_required():
     with pytest.raises(ValueError):
-        SqsTaskQueue("")
+        SqsTaskQueue(None, "")
 
 
-def test_client_is_built_once_per_process(aws_env):
-    first = sqs_client("http://127.0.0.1:1")
-    assert sqs_client("http://127.0.0.1:1") is first
-    poller = sqs_client("http://127.0.0.1:1", long_poll=True)
+def test_container_builds_each_client_once_per_process(aws_env, settings):
+    container = build_container(settings.replace(aws_endpoint_url="http://127.0.0.1:1"))
+    first = container.sqs_client()
+    assert container.sqs_client() is first
+    poller = container.sqs_poll_client()
     assert poller is not first
     assert poller.meta.config.read_timeout > sqs_adapter.LONG_POLL_SECONDS > first.meta.config.read_timeout
     assert first.meta.config.retries["mode"] == "standard"
     assert first.meta.endpoint_url == "http://127.0.0.1:1"
+    assert container.dynamodb_client().meta.endpoint_url == "http://127.0.0.1:1"
 
 
-def test_emulator_region_fallback(aws_env, monkeypatch):
+def test_emulator_region_fallback(aws_env, monkeypatch, settings):
     monkeypatch.delenv("AWS_DEFAULT_REGION")
     monkeypatch.delenv("AWS_REGION", raising=False)
-    assert sqs_client("http://127.0.0.1:1").meta.region_name == "us-east-1"
+    container = build_container(settings.replace(aws_endpoint_url="http://127.0.0.1:1"))
+    assert container.sqs_client().meta.region_name == "us-east-1"
+
+
+def test_localstack_target_builds_clients_through_localstack_client(aws_env, settings):
+    pytest.importorskip("localstack_client", reason="the [localstack] extra is not installed")
+    container = build_container(settings.replace(aws_target="localstack"))
+    for client in (container.dynamodb_client(), container.sqs_client()):
+        assert client.meta.endpoint_url == "http://localhost:4566"
+        assert client.meta.region_name == "us-east-1"
 
 
 def test_container_selects_sqs_and_library_enqueues(client, settings):

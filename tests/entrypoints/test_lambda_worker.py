@@ -37,7 +37,7 @@ def world(app):
         queue=queue,
         service=container.metadata_sync(),
         add=lambda isbn: library.add_by_isbn(user.id, isbn).id,
-        status=lambda entry_id: container.user_book_repository().get(entry_id),
+        status=lambda entry_id: container.storage().user_books.get(entry_id),
     )
     container.task_queue.reset_override()
 
@@ -147,16 +147,18 @@ def test_empty_or_odd_events(world):
 
 
 def test_receive_count():
-    assert lambda_worker.receive_count({"attributes": {"ApproximateReceiveCount": "3"}}) == 3
-    assert lambda_worker.receive_count({}) == 1
-    assert lambda_worker.receive_count({"attributes": {"ApproximateReceiveCount": "x"}}) == 1
+    from booklib.adapters.tasks.sqs_worker import receive_count
+
+    assert receive_count({"attributes": {"ApproximateReceiveCount": "3"}}) == 3
+    assert receive_count({}) == 1
+    assert receive_count({"attributes": {"ApproximateReceiveCount": "x"}}) == 1
 
 
 def test_handler_builds_the_service_once_per_container(monkeypatch, settings, stub):
     """handler() reads its configuration from the environment, once."""
-    from booklib.adapters.sqlite.schema import upgrade_to_head
+    from tests.support.sql import migrated_engine
 
-    upgrade_to_head(settings.database_url)
+    migrated_engine(settings.database_url).dispose()
     env = {
         "BOOKLIB_BACKEND": "sqlite",
         "BOOKLIB_TASKS": "inline",

@@ -142,9 +142,7 @@ def recorded(settings, monkeypatch):
 
     dummy_aws_env(monkeypatch)
     monkeypatch.delenv("AWS_ENDPOINT_URL_SQS", raising=False)
-    from booklib.adapters.tasks import sqs as sqs_adapter
 
-    sqs_adapter._cached_client.cache_clear()
     calls: dict[str, set] = {"api": set(), "worker": set()}
     phase = ["api"]
     with moto_in_process():
@@ -194,7 +192,6 @@ def recorded(settings, monkeypatch):
         assert web.delete(f"/api/v1/books/{entry['id']}").status_code == 204
         assert web.delete(f"/api/v1/books/{manual['id']}").status_code == 204
         assert web.post("/api/v1/auth/logout").status_code == 204
-    sqs_adapter._cached_client.cache_clear()
     return calls
 
 

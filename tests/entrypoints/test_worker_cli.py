@@ -11,10 +11,9 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from booklib.adapters.tasks import sqs as sqs_adapter
 from booklib.adapters.tasks.sqs import ensure_queues
 from booklib.domain.model import SyncStatus
-from booklib.entrypoints.sqs_poller import SqsPoller
+from booklib.adapters.tasks.sqs_poller import SqsPoller
 from booklib.web import create_app
 from tests.conftest import KNOWN_ISBN
 
@@ -25,11 +24,9 @@ def sqs(monkeypatch):
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    sqs_adapter._cached_client.cache_clear()
     with mock_aws():
         client = boto3.client("sqs", region_name="us-east-1")
         yield client, ensure_queues("test", client=client, visibility_timeout=0)
-    sqs_adapter._cached_client.cache_clear()
 
 
 @pytest.fixture

@@ -15,7 +15,6 @@ import pytest
 from botocore.config import Config
 
 from booklib.adapters.dynamodb.tables import TableNames, ensure_tables
-from booklib.adapters.tasks import sqs as sqs_adapter
 from booklib.adapters.tasks.sqs import ensure_queues
 from booklib.entrypoints import lambda_worker
 from booklib.web import create_app
@@ -72,7 +71,6 @@ def aws(aws_endpoint, monkeypatch, settings, stub):
     for key, value in env.items():
         monkeypatch.setenv(key, value)
     monkeypatch.setattr(lambda_worker, "_service", None)  # a fresh "Lambda container" per test
-    sqs_adapter._cached_client.cache_clear()
 
     app_settings = settings.replace(
         backend="dynamodb",
@@ -90,7 +88,6 @@ def aws(aws_endpoint, monkeypatch, settings, stub):
                               tables=tables, name=name, endpoint=aws_endpoint)
     finally:
         lambda_worker._service = None
-        sqs_adapter._cached_client.cache_clear()
         for url in (queues.queue_url, queues.dlq_url):
             with contextlib.suppress(Exception):
                 sqs.delete_queue(QueueUrl=url)

@@ -10,7 +10,7 @@ import pytest
 
 from booklib.adapters.tasks.sqs import MAX_RECEIVE_COUNT, as_lambda_record
 from booklib.entrypoints import lambda_worker
-from booklib.entrypoints.sqs_poller import SqsPoller
+from booklib.adapters.tasks.sqs_poller import SqsPoller
 from tests.conftest import JAPANESE_ISBN, KNOWN_ISBN
 
 pytestmark = pytest.mark.integration

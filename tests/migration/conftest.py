@@ -9,7 +9,6 @@ from types import SimpleNamespace
 import pytest
 from dependency_injector import providers
 
-from booklib.adapters.sqlite.schema import upgrade_to_head
 from booklib.container import build_container
 from booklib.domain.isbn import ean13_check_digit
 from booklib.web import create_app
@@ -27,8 +26,8 @@ def isbn(n: int) -> str:
 def build_library(settings, users: int = 3, entries_each: int = 70):
     """Several users, hundreds of entries: every status, ratings, synced, failed and hand-entered books,
     shared books, and per-user edits."""
-    upgrade_to_head(settings.database_url)
     container = build_container(settings)
+    container.sql_schema().upgrade()
     accounts, library = container.accounts(), container.library()
     people = []
     for u in range(users):

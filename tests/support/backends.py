@@ -23,12 +23,9 @@ class Storage:
 @contextlib.contextmanager
 def sqlite_storage(tmp_path: Path):
     from booklib.adapters.sqlite import repositories as sql
-    from booklib.adapters.sqlite.engine import make_engine
-    from booklib.adapters.sqlite.schema import upgrade_to_head
+    from .sql import migrated_engine
 
-    url = f"sqlite:///{tmp_path / 'contract.db'}"
-    upgrade_to_head(url)
-    engine = make_engine(url)
+    engine = migrated_engine(f"sqlite:///{tmp_path / 'contract.db'}")
     try:
         yield Storage(
             sql.SqlUserRepository(engine),

@@ -10,7 +10,7 @@ import boto3
 import moto.core.models  # noqa: F401  moto's botocore hook must exist before the shared session below
 from botocore.config import Config
 
-from booklib.adapters.dynamodb.client import make_client
+from booklib.adapters.dynamodb.client import CLIENT_OPTIONS
 from booklib.adapters.dynamodb.tables import TableNames, ensure_tables
 
 from .moto_atomic import serialize_dynamodb_requests
@@ -39,10 +39,10 @@ def client_for(endpoint_url: str | None, attempts: int | None = None):
     global _session
     if _session is None:  # one session for all tests: it caches botocore's parsed service models
         _session = boto3.session.Session(region_name=REGION, **DUMMY_CREDENTIALS)
-    config = _EXPLICIT_ENDPOINT
+    config = Config(**CLIENT_OPTIONS).merge(_EXPLICIT_ENDPOINT)
     if attempts is not None:
         config = config.merge(Config(retries={"mode": "standard", "max_attempts": attempts}))
-    return make_client(endpoint_url, session=_session, config=config)
+    return _session.client("dynamodb", endpoint_url=endpoint_url, config=config)
 
 
 @contextlib.contextmanager

@@ -6,9 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import insert
 
-from booklib.adapters.sqlite.engine import make_engine
 from booklib.adapters.sqlite.repositories import SqlUserRepository
-from booklib.adapters.sqlite.schema import upgrade_to_head
 from booklib.adapters.sqlite.tables import books, user_books
 from booklib.domain.model import User, new_id, utcnow
 
@@ -33,8 +31,9 @@ def bulk_fill(engine, user_id: str, count: int) -> None:
 
 def one_reader_library(database_url: str, entries: int):
     """A new database at head with one user owning `entries` books; returns its engine."""
-    upgrade_to_head(database_url)
-    engine = make_engine(database_url)
+    from tests.support.sql import migrated_engine
+
+    engine = migrated_engine(database_url)
     user = User("00000000-0000-4000-8000-000000000001", "reader", "reader@example.org", "hash", utcnow())
     SqlUserRepository(engine).add(user)
     bulk_fill(engine, user.id, entries)

@@ -13,17 +13,15 @@ from tests.conftest import JAPANESE_ISBN, KNOWN_ISBN, OPEN_LIBRARY_ISBN, UNKNOWN
 
 @pytest.fixture
 def services(settings: Settings):
-    from booklib.adapters.sqlite.schema import upgrade_to_head
-
-    upgrade_to_head(settings.database_url)
     container = build_container(settings)
+    container.sql_schema().upgrade()
     accounts = container.accounts()
     users = [accounts.register(f"user{i}", f"user{i}@example.org", "password1") for i in range(2)]
     return SimpleNamespace(
         library=container.library(),
         sync=container.metadata_sync(),
-        user_books=container.user_book_repository(),
-        books=container.book_repository(),
+        user_books=container.storage().user_books,
+        books=container.storage().books,
         ann=users[0].id,
         bob=users[1].id,
         container=container,

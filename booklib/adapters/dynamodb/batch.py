@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import random
-import time
+from booklib.adapters.retrying import drain
 
 BATCH_GET_LIMIT = 100
 _ATTEMPTS = 8
-_BASE_DELAY = 0.05
 
 
 def batch_get(client, table: str, key_attr: str, ids) -> dict[str, dict]:
@@ -21,16 +19,14 @@ def batch_get(client, table: str, key_attr: str, ids) -> dict[str, dict]:
 
 
 def _fetch(client, request: dict, table: str, key_attr: str, found: dict) -> None:
-    for attempt in range(_ATTEMPTS):
+    def step(request: dict) -> dict:
         answer = client.batch_get_item(RequestItems=request)
         for item in answer.get("Responses", {}).get(table, []):
             found[item[key_attr]["S"]] = item
-        request = answer.get("UnprocessedKeys") or {}
-        if not request:
-            return
-        if attempt < _ATTEMPTS - 1:
-            time.sleep(min(2.0, _BASE_DELAY * 2**attempt) * random.uniform(0.5, 1.0))
-    raise RuntimeError(f"DynamoDB left keys of {table} unprocessed after {_ATTEMPTS} attempts (throttled?).")
+        return answer.get("UnprocessedKeys") or {}
+
+    drain(step, request, attempts=_ATTEMPTS,
+          gave_up=f"DynamoDB left keys of {table} unprocessed after {_ATTEMPTS} attempts (throttled?).")
 
 
 BATCH_WRITE_LIMIT = 25
@@ -38,16 +34,13 @@ BATCH_WRITE_LIMIT = 25
 
 def batch_put(client, table: str, items: list[dict]) -> None:
     """Put items in calls of at most 25, retrying UnprocessedItems with backoff."""
+    def step(request: dict) -> dict:
+        return client.batch_write_item(RequestItems=request).get("UnprocessedItems") or {}
+
     for start in range(0, len(items), BATCH_WRITE_LIMIT):
         request = {table: [{"PutRequest": {"Item": item}} for item in items[start : start + BATCH_WRITE_LIMIT]]}
-        for attempt in range(_ATTEMPTS):
-            request = client.batch_write_item(RequestItems=request).get("UnprocessedItems") or {}
-            if not request:
-                break
-            if attempt < _ATTEMPTS - 1:
-                time.sleep(min(2.0, _BASE_DELAY * 2**attempt) * random.uniform(0.5, 1.0))
-        else:
-            raise RuntimeError(f"DynamoDB left items of {table} unprocessed after {_ATTEMPTS} attempts (throttled?).")
+        drain(step, request, attempts=_ATTEMPTS,
+              gave_up=f"DynamoDB left items of {table} unprocessed after {_ATTEMPTS} attempts (throttled?).")
 
 
 def scan_all(client, table: str, key_attr: str) -> dict[str, dict]:

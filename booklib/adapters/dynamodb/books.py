@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from booklib.adapters.retrying import retry_on
 from booklib.domain.errors import ConflictError
 from booklib.domain.model import Book
 
@@ -71,16 +72,12 @@ class DynamoBookRepository:
         """Replace the book's fields; an ISBN change moves its guard in the same transaction."""
         if put_if(self.client, self.table, book_item(book), _same_isbn(book.isbn)):
             return  # the usual case: the ISBN did not change, one conditional put
-        for _ in range(_RETRIES):
+        def attempt() -> None:
             stored = self.get(book.id)
-            if stored is None:
-                return  # like an SQL UPDATE of a missing row
-            try:
+            if stored is not None:  # a missing book is left alone, like an SQL UPDATE of no row
                 self._replace(stored, book)
-                return
-            except RecordChanged:
-                continue
-        raise RuntimeError(f"Book {book.id} kept changing during the update; try again.")
+
+        retry_on(RecordChanged, attempt, attempts=_RETRIES, gave_up=f"Book {book.id} kept changing during the update; try again.")
 
     def _replace(self, stored: Book, book: Book) -> None:
         put = {"Put": {"TableName": self.table, "Item": book_item(book), **_same_isbn(stored.isbn)}}
@@ -96,7 +93,7 @@ class DynamoBookRepository:
 
     def delete(self, book_id: str) -> None:
         """Delete the book and free its ISBN in one transaction."""
-        for _ in range(_RETRIES):
+        def attempt() -> None:
             stored = self.get(book_id)
             if stored is None:
                 return
@@ -104,12 +101,9 @@ class DynamoBookRepository:
             operations = [delete]
             if stored.isbn is not None:
                 operations.append(delete_guard(self.table, KEY, isbn_guard(stored.isbn), book_id))
-            try:
-                write_atomically(self.client, operations, [None] * len(operations))
-                return
-            except RecordChanged:
-                continue
-        raise RuntimeError(f"Book {book_id} kept changing during the delete; try again.")
+            write_atomically(self.client, operations, [None] * len(operations))
+
+        retry_on(RecordChanged, attempt, attempts=_RETRIES, gave_up=f"Book {book_id} kept changing during the delete; try again.")
 
     def _item(self, key: str) -> dict | None:
         return self.client.get_item(TableName=self.table, Key={KEY: {"S": key}}, ConsistentRead=True).get("Item")

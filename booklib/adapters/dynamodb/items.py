@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
-from booklib.domain.model import Book, ReadingStatus, SyncStatus, User, UserBook
+from booklib.domain.model import EDITABLE_FIELDS, Book, ReadingStatus, SyncStatus, User, UserBook
 
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
@@ -59,7 +59,7 @@ def user_from(item: dict) -> User:
     return User(v["user_id"], v["username"], v["email"], v["password_hash"], parse_time(v["created_at"]))
 
 
-BOOK_TEXT_FIELDS = ("isbn", "title", "author", "genre", "cover_image_url", "description")
+BOOK_TEXT_FIELDS = ("isbn", *EDITABLE_FIELDS, "cover_image_url")
 
 
 def book_item(book: Book) -> dict:
@@ -78,7 +78,7 @@ def book_from(item: dict) -> Book:
     )
 
 
-USER_BOOK_TEXT_FIELDS = ("sync_error", "title", "author", "genre", "description")
+USER_BOOK_TEXT_FIELDS = ("sync_error", *EDITABLE_FIELDS)
 
 
 def user_book_item(ub: UserBook) -> dict:

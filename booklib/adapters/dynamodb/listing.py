@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from botocore.exceptions import ClientError
 
-from booklib.adapters.cursors import decode_cursor, encode_cursor, invalid_cursor
+from booklib.adapters.cursors import decode_cursor, encode_cursor, invalid_cursor, read_position
 from booklib.domain.model import Book, Entry, ListQuery, Page, Sort, UserBook
 
 from .batch import batch_get
-from .items import book_from, format_time, parse_time, user_book_from
+from .items import book_from, format_time, user_book_from
 from .tables import USER_INDEX, TableNames
 
 # A status filter is applied after Limit has counted the items read; read ahead so sparse filters
@@ -129,30 +129,14 @@ def _cursor_value(value):
     return format_time(value) if hasattr(value, "isoformat") else value
 
 
-def _position(position: dict, sort: Sort) -> tuple:
-    value, last_id = position.get("v"), position.get("id")
-    if not isinstance(last_id, str) or not last_id:
-        raise invalid_cursor()
-    try:
-        if sort is Sort.DATE_ADDED:
-            return parse_time(value), last_id
-    except (TypeError, ValueError):
-        raise invalid_cursor() from None
-    if sort is Sort.RATING and (isinstance(value, bool) or not isinstance(value, int)):
-        raise invalid_cursor()
-    if sort in (Sort.TITLE, Sort.AUTHOR) and not isinstance(value, str):
-        raise invalid_cursor()
-    return value, last_id
-
-
 def _after(position: dict, sort: Sort, descending: bool):
-    boundary = _position(position, sort)
+    boundary = read_position(position, sort)
     return (lambda key: key < boundary) if descending else (lambda key: key > boundary)
 
 
 def _start_key(user_id: str, position: dict) -> dict:
     # user_id is the caller's, never the cursor's: a cursor can only move within its owner's partition.
-    date_added, last_id = _position(position, Sort.DATE_ADDED)
+    date_added, last_id = read_position(position, Sort.DATE_ADDED)
     return {
         "user_id": {"S": user_id},
         "date_added": {"S": format_time(date_added)},

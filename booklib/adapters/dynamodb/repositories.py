@@ -1,8 +1,20 @@
-"""The DynamoDB adapters of the repository ports, by the names the container asks for."""
+"""The DynamoDB adapters of the repository ports, handed to the container as one bundle."""
+
+from booklib.domain.ports import Repositories
+
 
 from .books import DynamoBookRepository
 from .probe import DynamoBackendProbe
 from .user_books import DynamoUserBookRepository
 from .users import DynamoUserRepository
 
-__all__ = ["DynamoBackendProbe", "DynamoBookRepository", "DynamoUserBookRepository", "DynamoUserRepository"]
+
+def make_repositories(client, tables) -> Repositories:
+    return Repositories(
+        users=DynamoUserRepository(client, tables),
+        books=DynamoBookRepository(client, tables),
+        user_books=DynamoUserBookRepository(client, tables),
+        probe=DynamoBackendProbe(client, tables),
+    )
+
+__all__ = ["make_repositories", "DynamoBackendProbe", "DynamoBookRepository", "DynamoUserBookRepository", "DynamoUserRepository"]

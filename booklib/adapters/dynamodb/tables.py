@@ -101,3 +101,14 @@ def _enable_point_in_time_recovery(client, name: str) -> str:
     except ClientError as exc:  # some emulators do not implement backups; the table itself is fine
         return f"point-in-time recovery not enabled ({exc.response['Error'].get('Message') or exc})"
     return "point-in-time recovery on"
+
+
+class DynamoTablesProvisioner:
+    """Provisioner port: the tables of DESIGN.md with their indexes."""
+
+    def __init__(self, client, tables: TableNames):
+        self.client = client
+        self.tables = tables
+
+    def ensure(self) -> list[str]:
+        return ensure_tables(self.client, self.tables)

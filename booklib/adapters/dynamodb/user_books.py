@@ -6,6 +6,7 @@ import logging
 
 from botocore.exceptions import ClientError
 
+from booklib.adapters.retrying import retry_on
 from booklib.domain.errors import ConflictError
 from booklib.domain.model import Entry, ListQuery, Page, SyncStatus, UserBook
 
@@ -85,7 +86,7 @@ class DynamoUserBookRepository:
         """Replace the entry; should its user or book change, its guard moves in the same transaction."""
         if put_if(self.client, self.table, user_book_item(user_book), _same_owner_and_book(user_book)):
             return  # the usual case: one conditional put
-        for _ in range(_RETRIES):
+        def attempt() -> None:
             stored = self.get(user_book.id)
             if stored is None:
                 return  # like an SQL UPDATE of a missing row
@@ -99,28 +100,24 @@ class DynamoUserBookRepository:
                     put_guard(self.table, KEY, new_guard, user_book.id),
                 ]
                 conflicts += [None, _already_shelved()]
-            try:
-                write_atomically(self.client, operations, conflicts)
-                return
-            except RecordChanged:
-                continue
-        raise RuntimeError(f"Entry {user_book.id} kept changing during the update; try again.")
+            write_atomically(self.client, operations, conflicts)
+
+        retry_on(RecordChanged, attempt, attempts=_RETRIES,
+                 gave_up=f"Entry {user_book.id} kept changing during the update; try again.")
 
     def delete(self, user_book_id: str) -> None:
         """Delete the entry and free its user+book guard in one transaction."""
-        for _ in range(_RETRIES):
+        def attempt() -> None:
             stored = self.get(user_book_id)
             if stored is None:
                 return
             key = {KEY: {"S": user_book_id}}
             delete = {"Delete": {"TableName": self.table, "Key": key, **_same_owner_and_book(stored)}}
             guard = delete_guard(self.table, KEY, entry_guard(stored.user_id, stored.book_id), user_book_id)
-            try:
-                write_atomically(self.client, [delete, guard], [None, None])
-                return
-            except RecordChanged:
-                continue
-        raise RuntimeError(f"Entry {user_book_id} kept changing during the delete; try again.")
+            write_atomically(self.client, [delete, guard], [None, None])
+
+        retry_on(RecordChanged, attempt, attempts=_RETRIES,
+                 gave_up=f"Entry {user_book_id} kept changing during the delete; try again.")
 
     def pending_ids(self) -> list[str]:
         """A Scan: only the local thread queue calls this, once at start (see docs/dynamodb.md)."""

@@ -1,19 +1,25 @@
-"""Engine creation: SQLite gets WAL, a busy timeout and foreign keys so concurrent writers queue."""
+"""How a SQL engine is configured: SQLite gets WAL, a busy timeout and foreign keys so concurrent
+writers queue. The container creates the engine with these options; nothing else creates one."""
 
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine, event
+from sqlalchemy.engine import URL, make_url
 
 
-def make_engine(database_url: str) -> Engine:
+def engine_options(database_url: str) -> tuple[URL, dict]:
+    """The URL and the create_engine() keyword arguments for it."""
     url = make_url(database_url)
     if not url.drivername.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True)
+        return url, {"pool_pre_ping": True}
     if url.database and url.database != ":memory:":
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
-    event.listen(engine, "connect", _sqlite_pragmas)
+    return url, {"connect_args": {"timeout": 30, "check_same_thread": False}}
+
+
+def configure(engine: Engine) -> Engine:
+    if engine.url.drivername.startswith("sqlite"):
+        event.listen(engine, "connect", _sqlite_pragmas)
     return engine
 
 

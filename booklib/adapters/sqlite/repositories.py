@@ -7,9 +7,10 @@ from datetime import datetime
 from sqlalchemy import Engine, and_, delete, func, insert, literal, or_, select, text, tuple_, update
 from sqlalchemy.exc import IntegrityError
 
-from booklib.adapters.cursors import decode_cursor, encode_cursor, invalid_cursor
+from booklib.adapters.cursors import decode_cursor, encode_cursor, read_position
 from booklib.domain.errors import ConflictError
 from booklib.domain.model import (
+    EDITABLE_FIELDS,
     Book,
     Entry,
     ListQuery,
@@ -20,6 +21,7 @@ from booklib.domain.model import (
     User,
     UserBook,
 )
+from booklib.domain.ports import Repositories
 
 from . import schema
 from .tables import books, user_books, users
@@ -106,7 +108,7 @@ def _book_row(book: Book) -> dict:
 
 
 _UB_PREFIX = "ub_"
-_OWN = ("title", "author", "genre", "description")
+_OWN = EDITABLE_FIELDS
 
 
 def _user_book_row(ub: UserBook) -> dict:
@@ -215,18 +217,7 @@ def _sort_key(sort: Sort):
 
 
 def _after(key, descending: bool, position: dict, sort: Sort):
-    value, last_id = position.get("v"), position.get("id")
-    try:
-        if sort is Sort.DATE_ADDED:
-            value = datetime.fromisoformat(value)
-        elif sort is Sort.RATING:
-            value = int(value)
-        elif not isinstance(value, str):
-            raise TypeError
-        if not isinstance(last_id, str):
-            raise TypeError
-    except (TypeError, ValueError):
-        raise invalid_cursor() from None
+    value, last_id = read_position(position, sort)
     if sort is Sort.DATE_ADDED:
         # Compare through the column type so the stored (naive UTC) form is used.
         boundary = and_(user_books.c.date_added == value, user_books.c.id < last_id)
@@ -242,5 +233,14 @@ class SqlBackendProbe:
     def check(self) -> None:
         with self.engine.connect() as conn:
             conn.execute(text("SELECT 1"))
-        if not schema.is_at_head(self.engine):
+        if not schema.AlembicSchemaMigrator(self.engine).is_current():
             raise RuntimeError("The database schema is not at the latest version: run 'flask --app booklib.web db upgrade'.")
+
+
+def make_repositories(engine: Engine) -> Repositories:
+    return Repositories(
+        users=SqlUserRepository(engine),
+        books=SqlBookRepository(engine),
+        user_books=SqlUserBookRepository(engine),
+        probe=SqlBackendProbe(engine),
+    )

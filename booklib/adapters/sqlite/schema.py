@@ -1,4 +1,6 @@
-"""alembic, driven from code: bring a database to head, or tell whether it is there."""
+"""alembic, driven from code: bring a database to head, or tell whether it is there.
+
+The engine always comes from the caller (the container): migrations/env.py runs on its connection."""
 
 from functools import lru_cache
 from pathlib import Path
@@ -12,22 +14,24 @@ from sqlalchemy import Engine
 MIGRATIONS_DIR = Path(__file__).resolve().parents[3] / "migrations"
 
 
-def alembic_config(database_url: str) -> Config:
+def alembic_config() -> Config:
     if not (MIGRATIONS_DIR / "env.py").exists():
         raise RuntimeError(f"alembic migrations not found at {MIGRATIONS_DIR}: run booklib from its source tree.")
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
     return config
 
 
-def upgrade_to_head(database_url: str) -> None:
-    command.upgrade(alembic_config(database_url), "head")
+def upgrade_to_head(engine: Engine) -> None:
+    config = alembic_config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
 
 
 @lru_cache(maxsize=1)
 def head_revision() -> str | None:
-    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -35,5 +39,22 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
-def is_at_head(engine: Engine) -> bool:
-    return current_revision(engine) == head_revision()
+class AlembicSchemaMigrator:
+    """SchemaMigrator port for SQL databases."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+
+    def upgrade(self) -> str:
+        upgrade_to_head(self.engine)
+        where = self.engine.url.render_as_string(hide_password=True)
+        return f"Database {where} is at revision {self.revision()}."
+
+    def revision(self) -> str | None:
+        return current_revision(self.engine)
+
+    def head(self) -> str | None:
+        return head_revision()
+
+    def is_current(self) -> bool:
+        return self.revision() == self.head()

@@ -17,6 +17,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import TypeDecorator
 
+from booklib.domain.model import FIELD_LIMITS
+
 
 class UTCDateTime(TypeDecorator):
     """Stores UTC, always hands back timezone-aware datetimes (SQLite keeps no zone)."""
@@ -49,6 +51,11 @@ metadata = MetaData(
     }
 )
 
+def _editable_columns() -> list[Column]:
+    """One column per editable field, sized by the domain's limits (long texts are TEXT)."""
+    return [Column(name, Text if limit > 2000 else String(limit)) for name, limit in FIELD_LIMITS.items()]
+
+
 users = Table(
     "users",
     metadata,
@@ -65,11 +72,8 @@ books = Table(
     metadata,
     Column("id", String(36), primary_key=True),
     Column("isbn", String(13), unique=True),
-    Column("title", String(500)),
-    Column("author", String(500)),
-    Column("genre", String(200)),
+    *_editable_columns(),
     Column("cover_image_url", String(2000)),
-    Column("description", Text),
     Column("created_at", UTCDateTime(), nullable=False),
     Column("updated_at", UTCDateTime(), nullable=False),
 )
@@ -84,10 +88,7 @@ user_books = Table(
     Column("rating", Integer),
     Column("sync_status", String(10), nullable=False),
     Column("sync_error", Text),
-    Column("title", String(500)),
-    Column("author", String(500)),
-    Column("genre", String(200)),
-    Column("description", Text),
+    *_editable_columns(),
     Column("date_added", UTCDateTime(), nullable=False),
     Column("updated_at", UTCDateTime(), nullable=False),
     UniqueConstraint("user_id", "book_id", name="uq_user_books_user_id_book_id"),

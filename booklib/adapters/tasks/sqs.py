@@ -1,16 +1,13 @@
 """Metadata jobs as SQS messages: the AWS task queue, plus the queue + dead-letter queue setup.
 
 The message body is `{"user_book_id": "..."}`; a worker (the SQS Lambda, or
-`flask --app booklib.web worker` locally) runs it. boto3 is imported only when a client is first
-needed, and each kind of client is built once per process (clients are thread-safe; building one
-loads the service model, which costs tens of milliseconds)."""
+`flask --app booklib.web worker` locally) runs it. The clients come from the container, built once
+per process (clients are thread-safe; building one loads the service model, which costs tens of ms)."""
 
 from __future__ import annotations
 
-import functools
 import json
 import logging
-import threading
 from dataclasses import dataclass
 
 log = logging.getLogger(__name__)
@@ -25,35 +22,11 @@ WORKER_TIMEOUT_SECONDS = 120
 LONG_POLL_SECONDS = 20
 EMULATOR_REGION = "us-east-1"
 
-_client_lock = threading.Lock()
-
-
-@functools.lru_cache(maxsize=None)
-def _cached_client(endpoint_url: str | None, region_name: str | None, read_timeout: float):
-    import boto3
-    from botocore.config import Config
-
-    config = Config(
-        connect_timeout=3,
-        read_timeout=read_timeout,
-        retries={"max_attempts": 4, "mode": "standard"},
-        max_pool_connections=20,
-    )
-    # boto3's default session is not thread-safe while it creates clients: use a private one.
-    session = boto3.session.Session()
-    # Emulators accept any region; on AWS the region comes from the environment (Lambda sets it).
-    region_name = region_name or session.region_name or (EMULATOR_REGION if endpoint_url else None)
-    return session.client("sqs", endpoint_url=endpoint_url, region_name=region_name, config=config)
-
-
-def sqs_client(endpoint_url: str | None = None, region_name: str | None = None, *, long_poll: bool = False):
-    """The process's SQS client for this endpoint.
-
-    The long-polling client waits up to LONG_POLL_SECONDS for an answer, so its read timeout is longer;
-    the one that sends messages from web requests gives up sooner."""
-    read_timeout = LONG_POLL_SECONDS + 10 if long_poll else 10
-    with _client_lock:
-        return _cached_client(endpoint_url or None, region_name or None, read_timeout)
+# Client settings the container builds the two SQS clients with: the one that sends from web
+# requests gives up sooner; the long-polling one waits up to LONG_POLL_SECONDS for an answer.
+SEND_CLIENT_OPTIONS = dict(connect_timeout=3, read_timeout=10, retries={"max_attempts": 4, "mode": "standard"},
+                           max_pool_connections=20)
+POLL_CLIENT_OPTIONS = {**SEND_CLIENT_OPTIONS, "read_timeout": LONG_POLL_SECONDS + 10}
 
 
 def job_body(user_book_id: str) -> str:
@@ -63,18 +36,11 @@ def job_body(user_book_id: str) -> str:
 class SqsTaskQueue:
     """TaskQueue port over SQS (`BOOKLIB_TASKS=sqs`, `METADATA_QUEUE_URL`)."""
 
-    def __init__(self, queue_url: str, *, endpoint_url: str | None = None, client=None):
+    def __init__(self, client, queue_url: str):
         if not queue_url:
             raise ValueError("SqsTaskQueue needs a queue URL (METADATA_QUEUE_URL).")
+        self.client = client
         self.queue_url = queue_url
-        self._endpoint_url = endpoint_url
-        self._client = client
-
-    @property
-    def client(self):
-        if self._client is None:
-            self._client = sqs_client(self._endpoint_url)
-        return self._client
 
     def enqueue_metadata_job(self, user_book_id: str) -> None:
         from botocore.exceptions import BotoCoreError, ClientError
@@ -102,9 +68,7 @@ def queue_names(environment: str) -> tuple[str, str]:
 def ensure_queues(
     environment: str,
     *,
-    client=None,
-    endpoint_url: str | None = None,
-    region_name: str | None = None,
+    client,
     worker_timeout: int = WORKER_TIMEOUT_SECONDS,
     visibility_timeout: int | None = None,
     max_receive_count: int = MAX_RECEIVE_COUNT,
@@ -113,7 +77,6 @@ def ensure_queues(
 
     Idempotent: existing queues keep their messages and get the attributes below set again.
     `visibility_timeout` defaults to 6x the worker timeout; tests pass a short one."""
-    client = client or sqs_client(endpoint_url, region_name)
     name, dlq_name = queue_names(environment)
     dlq_url = _ensure_queue(client, dlq_name, {"MessageRetentionPeriod": str(DLQ_RETENTION_SECONDS)})
     dlq_arn = _queue_arn(client, dlq_url)
@@ -153,6 +116,22 @@ def _error_code(exc) -> str:
 
 def _queue_arn(client, url: str) -> str:
     return client.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+
+
+class SqsQueuesProvisioner:
+    """Provisioner port: the metadata queue and its dead-letter queue."""
+
+    def __init__(self, client, environment: str):
+        self.client = client
+        self.environment = environment
+
+    def ensure(self) -> list[str]:
+        queues = ensure_queues(self.environment, client=self.client)
+        return [
+            f"Queue {queues.queue_url} (dead letters after {MAX_RECEIVE_COUNT} receives).",
+            f"Dead-letter queue {queues.dlq_url}.",
+            f"For BOOKLIB_TASKS=sqs: export METADATA_QUEUE_URL={queues.queue_url}",
+        ]
 
 
 def as_lambda_record(message: dict) -> dict:

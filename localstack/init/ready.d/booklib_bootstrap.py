@@ -1,33 +1,29 @@
 """LocalStack init hook (READY stage): what `flask --app booklib.web aws bootstrap` does.
 
-LocalStack runs *.py hooks in its own Python interpreter, which has boto3, so this needs nothing
-installed: docker-compose.localstack.yml mounts the repository's booklib/ package at
-/opt/booklib/booklib and this file uses its own table and queue definitions (no copy to drift).
+LocalStack runs *.py hooks in its own Python interpreter, which has boto3.
+docker-compose.localstack.yml mounts the repository's booklib/ package at /opt/booklib/booklib;
+the hook reads Settings and asks the container for the provisioners, like the command does, so
+table and queue names come from one place. The container needs dependency-injector, installed
+once into /tmp/booklib-deps when LocalStack's interpreter lacks it.
 Idempotent, like the command: restarting LocalStack with persisted state changes nothing."""
 
-import os
+import importlib.util
+import subprocess
 import sys
 
-sys.path.insert(0, "/opt/booklib")
+DEPS = "/tmp/booklib-deps"
+sys.path[:0] = ["/opt/booklib", DEPS]
 
-import boto3  # noqa: E402
+if importlib.util.find_spec("dependency_injector") is None:
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--target", DEPS, "dependency-injector"],
+                   check=True)
 
-from booklib.adapters.dynamodb.tables import TableNames, ensure_tables  # noqa: E402
-from booklib.adapters.tasks.sqs import ensure_queues  # noqa: E402
+from booklib.config import Settings  # noqa: E402
+from booklib.container import build_container  # noqa: E402
 
-ENVIRONMENT = os.environ.get("BOOKLIB_ENVIRONMENT", "local")
-REGION = os.environ.get("AWS_DEFAULT_REGION", "us-east-1")
-# LocalStack needs credentials on every call; the test account is 000000000000.
-session = boto3.session.Session(aws_access_key_id="test", aws_secret_access_key="test", region_name=REGION)
-endpoint = "http://localhost:4566"
-
-names = TableNames(
-    users=f"BookLibrary-Users-{ENVIRONMENT}",
-    books=f"BookLibrary-Books-{ENVIRONMENT}",
-    user_books=f"BookLibrary-UserBooks-{ENVIRONMENT}",
-)
-for line in ensure_tables(session.client("dynamodb", endpoint_url=endpoint), names):
-    print(f"booklib bootstrap: {line}")
-queues = ensure_queues(ENVIRONMENT, client=session.client("sqs", endpoint_url=endpoint))
-print(f"booklib bootstrap: queue {queues.queue_url}, dead-letter queue {queues.dlq_url}")
-print(f"booklib bootstrap: export METADATA_QUEUE_URL={queues.queue_url}")
+# Inside the LocalStack container, LocalStack itself answers on localhost:4566. Provisioning signs
+# nothing, so the secret key that other environments require is a placeholder here.
+settings = Settings.from_env(aws_endpoint_url="http://localhost:4566", secret_key="x" * 64)
+for provisioner in build_container(settings).aws_provisioners():
+    for line in provisioner.ensure():
+        print(f"booklib bootstrap: {line}")

@@ -1,4 +1,5 @@
-"""How views reach the services: through the container the app was built with."""
+"""The services of the running app, from the container it was built with: views call these and
+never reach an adapter themselves."""
 
 from flask import current_app
 
@@ -19,3 +20,7 @@ def library():
 
 def scanner():
     return container().scanner()
+
+
+def backend_probe():
+    return container().backend_probe()

@@ -12,8 +12,8 @@ import signal
 import threading
 from dataclasses import dataclass
 
-from booklib.adapters.tasks.sqs import LONG_POLL_SECONDS, as_lambda_record
-from booklib.entrypoints.lambda_worker import process_batch
+from .sqs import LONG_POLL_SECONDS, as_lambda_record
+from .sqs_worker import process_batch
 
 log = logging.getLogger(__name__)
 
