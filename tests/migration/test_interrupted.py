@@ -1,9 +1,9 @@
-"""Killed half-way (SIGKILL) and run again, the target ends equal to the source with nothing duplicated."""
+"""Killed half-way (as by SIGKILL, at a chosen write call) and run again, the target ends equal to the source
+with nothing duplicated."""
 
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from tests.support.library import one_reader_library
@@ -24,25 +24,25 @@ def run(env, *args, **kwargs):
     return subprocess.run([sys.executable, str(SCRIPT), *args], env=env, capture_output=True, text=True, timeout=300, **kwargs)
 
 
+ROOT = Path(__file__).resolve().parents[2]
+# 1 call for the user, then 8 calls of 25 items per batch of 100 books (record + ISBN guard each):
+# the kill lands after 15 of the 30 batches of books.
+KILL_AT_WRITE = 1 + 15 * 8 + 1
+BOOKS_WRITTEN_BEFORE_THE_KILL = 15 * 100
+
+
 def test_killed_half_way_then_run_again(tmp_path, aws_env):
     url = f"sqlite:///{tmp_path / 'big.db'}"
     one_reader_library(url, ENTRIES).dispose()
 
     with dynamodb_target(shared_moto_server().url, aws_env) as target:
         env = {**os.environ, "DATABASE_URL": url}
-        process = subprocess.Popen([sys.executable, str(SCRIPT), "--batch-size", "100"], env=env,
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        try:
-            deadline = time.monotonic() + 120
-            while time.monotonic() < deadline and process.poll() is None:
-                if count(target.client, target.names.books) >= 300:
-                    break
-                time.sleep(0.02)
-        finally:
-            process.kill()
-            process.wait(timeout=10)
-        copied = count(target.client, target.names.books)
-        assert 0 < copied < ENTRIES, "the kill should land half-way through the books"
+        killed = subprocess.run(
+            [sys.executable, "-m", "tests.support.migrate_killed", "--batch-size", "100"],
+            env={**env, "KILL_AT_WRITE": str(KILL_AT_WRITE)}, cwd=ROOT, capture_output=True, text=True, timeout=300,
+        )
+        assert killed.returncode == 137, killed.stderr
+        assert count(target.client, target.names.books) == 2 * BOOKS_WRITTEN_BEFORE_THE_KILL  # records + guards
 
         second = run(env)
         assert second.returncode == 0, second.stderr
