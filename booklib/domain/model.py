@@ -155,6 +155,8 @@ class UserBook:
     description: str | None = None
     date_added: datetime = field(default_factory=utcnow)
     updated_at: datetime = field(default_factory=utcnow)
+    # Bumped by every write; a write names the version it read and fails if another came first.
+    version: int = 0
 
     def overrides(self) -> dict:
         return {name: getattr(self, name) for name in EDITABLE_FIELDS}

@@ -89,6 +89,7 @@ user_books = Table(
     Column("sync_status", String(10), nullable=False),
     Column("sync_error", Text),
     *_editable_columns(),
+    Column("version", Integer, nullable=False, server_default="0"),
     Column("date_added", UTCDateTime(), nullable=False),
     Column("updated_at", UTCDateTime(), nullable=False),
     UniqueConstraint("user_id", "book_id", name="uq_user_books_user_id_book_id"),

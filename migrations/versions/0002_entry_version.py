@@ -1,0 +1,23 @@
+"""user_books.version: every write is conditioned on the version it read (optimistic concurrency)
+
+Revision ID: 0002
+Revises: 0001
+Create Date: 2026-11-22
+"""
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0002"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("user_books") as batch:
+        batch.add_column(sa.Column("version", sa.Integer, nullable=False, server_default="0"))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("user_books") as batch:
+        batch.drop_column("version")
