@@ -11,6 +11,7 @@ from pathlib import Path
 BACKENDS = ("sqlite", "dynamodb")
 TASK_QUEUES = ("thread", "sqs", "inline")
 AWS_TARGETS = ("aws", "localstack")
+MIN_SECRET_KEY_LENGTH = 32
 
 
 class ConfigError(RuntimeError):
@@ -29,6 +30,8 @@ class Settings:
     instance_path: str = ""
     database_url: str = ""
     secret_key: str = ""
+    # On AWS the api function reads its secret key from this SSM SecureString at cold start.
+    secret_key_parameter: str | None = None
     users_table: str = ""
     books_table: str = ""
     user_books_table: str = ""
@@ -45,6 +48,8 @@ class Settings:
     metadata_retries: int = 3
     metadata_backoff: float = 0.5
     task_workers: int = 4
+    # A job PENDING for longer than this was lost (a message dropped, a process killed): queue it again.
+    pending_retry_minutes: float = 30.0
     barcode_readers: tuple[str, ...] = ("zxingcpp", "pyzbar")
     max_upload_bytes: int = 10 * 1024 * 1024
     max_image_pixels: int = 50_000_000  # a 48 MP phone photo passes; a decompression bomb does not
@@ -82,6 +87,7 @@ class Settings:
             instance_path=str(instance),
             database_url=env.get("DATABASE_URL") or f"sqlite:///{instance / 'booklib.db'}",
             secret_key=env.get("SECRET_KEY", ""),
+            secret_key_parameter=env.get("SECRET_KEY_PARAMETER") or None,
             users_table=env.get("USERS_TABLE") or f"BookLibrary-Users-{environment}",
             books_table=env.get("BOOKS_TABLE") or f"BookLibrary-Books-{environment}",
             user_books_table=env.get("USER_BOOKS_TABLE") or f"BookLibrary-UserBooks-{environment}",
@@ -94,6 +100,7 @@ class Settings:
             google_books_min_interval=_float(env, "GOOGLE_BOOKS_MIN_INTERVAL"),
             metadata_timeout=_float(env, "METADATA_TIMEOUT") or cls.metadata_timeout,
             task_workers=_int(env, "BOOKLIB_TASK_WORKERS") or cls.task_workers,
+            pending_retry_minutes=_float(env, "BOOKLIB_PENDING_RETRY_MINUTES") or cls.pending_retry_minutes,
             barcode_readers=tuple(
                 name.strip().lower()
                 for name in (env.get("BOOKLIB_BARCODE_READERS") or "zxingcpp,pyzbar").split(",")
@@ -112,12 +119,23 @@ class Settings:
             raise ConfigError(f"BOOKLIB_AWS_TARGET must be one of {', '.join(AWS_TARGETS)}, not {self.aws_target!r}.")
         if self.tasks == "sqs" and not self.metadata_queue_url:
             raise ConfigError("BOOKLIB_TASKS=sqs needs METADATA_QUEUE_URL.")
-        if not self.secret_key and not self.is_local:
+        if self.secret_key and not self.is_local and len(self.secret_key) < MIN_SECRET_KEY_LENGTH:
             raise ConfigError(
-                f"SECRET_KEY is required when ENVIRONMENT is {self.environment!r}: set it to a long random value."
+                f"SECRET_KEY must be at least {MIN_SECRET_KEY_LENGTH} characters outside local: "
+                "make one with python3 -c 'import secrets; print(secrets.token_hex(32))'."
             )
         if self.task_workers < 1:
             raise ConfigError("BOOKLIB_TASK_WORKERS must be at least 1.")
+        return self
+
+    def require_secret_key(self) -> "Settings":
+        """The web app signs sessions with the secret key: outside local it must be given (the worker,
+        which signs nothing, runs without one)."""
+        if not self.secret_key and not self.is_local:
+            raise ConfigError(
+                f"SECRET_KEY is required when ENVIRONMENT is {self.environment!r}: set it (or SECRET_KEY_PARAMETER, "
+                "an SSM SecureString) to a long random value."
+            )
         return self
 
     def with_local_secret_key(self) -> "Settings":

@@ -75,6 +75,18 @@ def _sqs_client(session, endpoint_url: str | None, long_poll: bool):
     return _aws_client(session, "sqs", endpoint_url, POLL_CLIENT_OPTIONS if long_poll else SEND_CLIENT_OPTIONS)
 
 
+def _ssm_client(session, endpoint_url: str | None):
+    from booklib.adapters.secrets.ssm import CLIENT_OPTIONS
+
+    return _aws_client(session, "ssm", endpoint_url, CLIENT_OPTIONS)
+
+
+def _secret_key_store(client, name: str | None):
+    from booklib.adapters.secrets.ssm import SsmSecret
+
+    return SsmSecret(client, name)
+
+
 def _dynamodb_tables(users: str, books: str, user_books: str):
     from booklib.adapters.dynamodb.tables import TableNames
 
@@ -154,6 +166,21 @@ def _sqs_poller(client_provider, default_queue_url: str | None, service_provider
     return SqsPoller(client_provider(), queue_url, service_provider(), **options)
 
 
+def _job_lease(instance_path: str):
+    from booklib.adapters.flock import FlockLease
+
+    return FlockLease(f"{instance_path}/jobs.lease")
+
+
+def _sweeper(library, lease, retry_minutes: float):
+    from datetime import timedelta
+
+    from booklib.adapters.tasks.sweeper import PeriodicSweeper
+
+    stale_after = timedelta(minutes=retry_minutes)
+    return PeriodicSweeper(library, lease, stale_after, interval=min(300.0, stale_after.total_seconds() / 2))
+
+
 def _barcode_reader(names, max_pixels: int):
     from booklib.adapters.barcode import make_barcode_reader
 
@@ -176,6 +203,8 @@ class Container(containers.DeclarativeContainer):
     dynamodb_client = providers.Singleton(_dynamodb_client, aws_session, config.aws_endpoint_url)
     sqs_client = providers.Singleton(_sqs_client, aws_session, config.aws_endpoint_url, False)
     sqs_poll_client = providers.Singleton(_sqs_client, aws_session, config.aws_endpoint_url, True)
+    ssm_client = providers.Singleton(_ssm_client, aws_session, config.aws_endpoint_url)
+    secret_key_store = providers.Singleton(_secret_key_store, ssm_client, config.secret_key_parameter)
     dynamodb_tables = providers.Singleton(
         _dynamodb_tables, config.users_table, config.books_table, config.user_books_table
     )
@@ -209,6 +238,9 @@ class Container(containers.DeclarativeContainer):
     accounts = providers.Singleton(AccountService, storage.provided.users, password_hasher)
     library = providers.Singleton(LibraryService, storage.provided.books, storage.provided.user_books, task_queue)
     scanner = providers.Singleton(ScanService, barcode_reader)
+    # Locally: a thread in the serving process requeues pending jobs (on AWS a scheduled Lambda does).
+    job_lease = providers.Singleton(_job_lease, config.instance_path)
+    sweeper = providers.Singleton(_sweeper, library, job_lease, config.pending_retry_minutes)
 
 
 def build_container(settings: Settings) -> Container:

@@ -46,3 +46,15 @@ class MetadataUnavailableError(DomainError):
     """A provider could not be asked right now (timeouts, 429, 5xx after retries)."""
 
     code = "metadata_unavailable"
+
+
+class StaleWriteError(DomainError):
+    """Another write changed the record since it was read: read it again and redo the change."""
+
+    code = "stale_write"
+
+
+class TaskQueueError(DomainError):
+    """A background job could not be queued (the queue service refused or could not be reached)."""
+
+    code = "task_queue_unavailable"

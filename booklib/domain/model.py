@@ -128,6 +128,14 @@ FIELD_LIMITS = {"title": 500, "author": 500, "genre": 200, "description": 20000}
 EDITABLE_FIELDS = tuple(FIELD_LIMITS)
 # Everything a reader sets on an entry: the editable texts, and their reading status and rating.
 ENTRY_FIELDS = (*EDITABLE_FIELDS, "status", "rating")
+# What a write may change on a stored entry (the repository adds updated_at and the version itself).
+CHANGEABLE_ENTRY_FIELDS = (*ENTRY_FIELDS, "sync_status", "sync_error")
+
+
+def check_changes(changes: dict) -> None:
+    unknown = set(changes) - set(CHANGEABLE_ENTRY_FIELDS)
+    if unknown:
+        raise ValueError(f"not changeable on an entry: {', '.join(sorted(unknown))}")
 
 
 def clean_fields(fields: dict) -> dict:

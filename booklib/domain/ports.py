@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Protocol, runtime_checkable
 
 from .model import Book, BookMetadata, Entry, ListQuery, Page, User, UserBook
@@ -44,12 +45,17 @@ class UserBookRepository(Protocol):
     def list_entries(self, user_id: str, query: ListQuery) -> Page:
         """One page of a user's library. Raises InvalidCursorError for a cursor it did not issue."""
 
-    def update(self, user_book: UserBook) -> None: ...
+    def update(self, user_book_id: str, version: int, changes: dict) -> UserBook:
+        """Write only `changes` (names from CHANGEABLE_ENTRY_FIELDS) with a new updated_at, and bump the
+        version, if the stored entry is still at `version`; return the entry as stored now.
+
+        Raises StaleWriteError when another write came first, NotFoundError when the entry is gone."""
 
     def delete(self, user_book_id: str) -> None: ...
 
-    def pending_ids(self) -> list[str]:
-        """Ids of every entry whose metadata job has not finished (across users)."""
+    def pending_ids(self, updated_before: datetime | None = None) -> list[str]:
+        """Ids of the entries whose metadata job has not finished (across users), oldest first;
+        with `updated_before`, only those left PENDING since before then."""
 
 
 class BackendProbe(Protocol):
@@ -111,3 +117,10 @@ class Provisioner(Protocol):
 
     def ensure(self) -> list[str]:
         """Create what is missing; return one line per resource saying what exists now."""
+
+
+class Lease(Protocol):
+    """Held by one process at a time: the one that runs the periodic sweep of pending jobs."""
+
+    def try_acquire(self) -> bool:
+        """True when this process holds the lease (now or already); never waits."""

@@ -22,9 +22,12 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     if not logging.getLogger().handlers:  # `flask run` configures no logging of its own
         logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
         logging.getLogger("booklib").setLevel(logging.INFO)
+    container = container or build_container(settings)
     if settings.is_local:
         settings = settings.with_local_secret_key()
-    container = container or build_container(settings)
+    elif not settings.secret_key and settings.secret_key_parameter:
+        settings = settings.replace(secret_key=container.secret_key_store().read())
+    settings = settings.require_secret_key()
 
     app = Flask(__name__, instance_path=settings.instance_path)
     app.config.update(
@@ -62,10 +65,6 @@ def _prepare_backend(app: Flask, settings: Settings, container: Container) -> No
     if settings.upgrades_schema_at_start:
         container.sql_schema().upgrade()
     if settings.tasks == "thread":
-        try:
-            resumed = container.library().resume_pending_jobs()
-        except Exception as exc:  # e.g. `aws bootstrap` before the tables exist: it must still run
-            log.warning("could not queue again the metadata jobs left pending: %s", exc)
-            return
-        if resumed:
-            log.info("queued again %d metadata job(s) left pending by an earlier run", resumed)
+        # Started by the first request, so only a serving process sweeps pending jobs, never a CLI
+        # command; of several serving processes, the one holding the lease does.
+        app.before_request(lambda: container.sweeper().start())

@@ -1,13 +1,17 @@
 """The library pages: list, add, view, edit, delete, refresh metadata."""
 
+from datetime import timedelta
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from booklib.domain.errors import ConflictError, DomainError, ValidationError
-from booklib.domain.model import ENTRY_FIELDS, ListQuery, ReadingStatus, Sort
+from booklib.domain.model import ENTRY_FIELDS, ListQuery, ReadingStatus, Sort, SyncStatus, utcnow
 
 from . import current
 from .forms import AddBookForm, ConfirmForm, EditBookForm, attach_error, has_errors
+
+PENDING_RELOAD_LIMIT = timedelta(minutes=2)
 
 bp = Blueprint("books", __name__, url_prefix="/books")
 
@@ -65,7 +69,11 @@ def _add_from_form(form: AddBookForm):
 @login_required
 def detail(entry_id: str):
     entry = current.library().get_entry(current_user.id, entry_id)
-    return render_template("books/detail.html", entry=entry, book=entry.to_dict(), form=ConfirmForm())
+    waiting = entry.user_book.sync_status is SyncStatus.PENDING
+    # A lookup takes seconds; past this the page stops reloading itself and offers "Try again".
+    overdue = waiting and utcnow() - entry.user_book.updated_at > PENDING_RELOAD_LIMIT
+    return render_template("books/detail.html", entry=entry, book=entry.to_dict(), form=ConfirmForm(),
+                           reloading=waiting and not overdue, overdue=overdue)
 
 
 @bp.route("/<entry_id>/edit", methods=["GET", "POST"])

@@ -67,22 +67,6 @@ def test_changing_to_a_taken_isbn_is_refused_and_changes_nothing(storage):
     assert storage.books.get_by_isbn(first.isbn) == first
 
 
-def test_moving_an_entry_to_another_book_moves_its_guard(storage):
-    user, book, other = a_user(), a_book(None, title="A"), a_book(None, title="B")
-    storage.users.add(user)
-    for b in (book, other):
-        storage.books.add(b)
-    entry = an_entry(user, book)
-    storage.user_books.add(entry)
-    storage.user_books.update(replace(entry, book_id=other.id))
-    assert guards(storage, storage.user_books.table) == [f"GUARD#entry#{user.id}#{other.id}"]
-    storage.user_books.add(an_entry(user, book))  # the first book is free for this user again
-    with pytest.raises(ConflictError) as caught:
-        storage.user_books.update(replace(entry, book_id=book.id))
-    assert caught.value.field == "book"
-    assert storage.user_books.get(entry.id).book_id == other.id
-
-
 def test_guards_are_not_records(storage):
     user, book = a_user("alice"), a_book()
     storage.users.add(user)

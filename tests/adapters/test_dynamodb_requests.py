@@ -90,7 +90,7 @@ class _ThrottlingClient:
 
 
 def test_batch_get_sends_at_most_100_keys_and_retries_unprocessed_ones(monkeypatch):
-    monkeypatch.setattr("booklib.adapters.retrying.time.sleep", lambda seconds: None)
+    monkeypatch.setattr("booklib.domain.retrying.time.sleep", lambda seconds: None)
     client = _ThrottlingClient(per_call=40)
     ids = [f"id-{i}" for i in range(130)] + ["id-0"]  # duplicates are asked once
     found = batch_get(client, "Books", "book_id", ids)

@@ -25,14 +25,14 @@ def an_entry(user: User, book: Book, minutes: int = 0, **fields) -> UserBook:
     return UserBook(id=new_id(), user_id=user.id, book_id=book.id, date_added=when, updated_at=when, **fields)
 
 
-def race(write, arguments) -> list[str]:
-    """Run write(argument) for every argument at once; "won" or "conflict" for each."""
+def race(write, arguments, losers=(ConflictError,)) -> list[str]:
+    """Run write(argument) for every argument at once; "won", or "conflict" when it raised one of `losers`."""
 
     def attempt(argument):
         try:
             write(argument)
             return "won"
-        except ConflictError:
+        except losers:
             return "conflict"
 
     with ThreadPoolExecutor(max_workers=16) as pool:

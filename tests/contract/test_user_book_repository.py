@@ -1,10 +1,12 @@
 """Contract of the UserBookRepository port: entries, pages, filters, cursors."""
 
+import time
 from dataclasses import replace
+from datetime import timedelta
 
 import pytest
 
-from booklib.domain.errors import ConflictError, InvalidCursorError
+from booklib.domain.errors import ConflictError, InvalidCursorError, NotFoundError, StaleWriteError
 from booklib.domain.model import ListQuery, ReadingStatus, Sort, SyncStatus
 
 from .builders import a_book, a_user, an_entry, race
@@ -90,9 +92,11 @@ def test_simultaneous_adds_of_one_book_keep_one_entry(storage, reader):
 
 def test_update_and_delete(storage, reader):
     [entry] = shelve(storage, reader, 1)
-    changed = replace(entry, status=ReadingStatus.READ, rating=5, sync_status=SyncStatus.FAILED, sync_error="nope", genre="Mine")
-    storage.user_books.update(changed)
-    assert storage.user_books.get(entry.id) == changed
+    changes = dict(status=ReadingStatus.READ, rating=5, sync_status=SyncStatus.FAILED, sync_error="nope", genre="Mine")
+    stored = storage.user_books.update(entry.id, entry.version, changes)
+    assert stored == storage.user_books.get(entry.id)
+    assert stored == replace(entry, **changes, version=entry.version + 1, updated_at=stored.updated_at)
+    assert stored.updated_at >= entry.updated_at
     storage.user_books.delete(entry.id)
     assert storage.user_books.get(entry.id) is None
     assert storage.user_books.get_entry(reader.id, entry.id) is None
@@ -177,7 +181,7 @@ def test_search_sees_metadata_that_arrived_after_the_entry(storage, reader):
 def test_sort_by_title_author_and_rating(storage, reader):
     entries = shelve(storage, reader, 12)
     for i, entry in enumerate(entries):
-        storage.user_books.update(replace(entry, rating=(i % 5) + 1 if i % 4 else None))
+        storage.user_books.update(entry.id, entry.version, {"rating": (i % 5) + 1 if i % 4 else None})
     by_title = walk(storage, reader.id, ListQuery(sort=Sort.TITLE, limit=5))
     assert [e.value("title") for e in by_title] == sorted(e.value("title") for e in by_title)
     by_author = walk(storage, reader.id, ListQuery(sort=Sort.AUTHOR, limit=5))
@@ -217,6 +221,58 @@ def test_pending_ids_lists_unfinished_jobs_of_every_user(storage, reader):
     pending = shelve(storage, reader, 2, sync_status=SyncStatus.PENDING) + shelve(storage, other, 1, sync_status=SyncStatus.PENDING)
     shelve(storage, reader, 2, sync_status=SyncStatus.FAILED)
     assert sorted(storage.user_books.pending_ids()) == sorted(e.id for e in pending)
+
+
+def test_pending_ids_since_before_a_moment(storage, reader):
+    [old] = shelve(storage, reader, 1, sync_status=SyncStatus.PENDING)
+    cutoff = storage.user_books.get(old.id).updated_at + timedelta(microseconds=1)
+    time.sleep(0.002)  # the next write must carry a later updated_at than the cutoff
+    [new] = shelve(storage, reader, 1, sync_status=SyncStatus.PENDING)
+    storage.user_books.update(new.id, new.version, {"rating": 3})
+    assert storage.user_books.pending_ids(updated_before=cutoff) == [old.id]
+    assert set(storage.user_books.pending_ids()) == {old.id, new.id}
+    done = storage.user_books.update(old.id, old.version, {"sync_status": SyncStatus.SYNCED})
+    assert storage.user_books.pending_ids() == [new.id] and done.sync_status is SyncStatus.SYNCED
+
+
+def test_a_write_on_a_stale_version_is_refused_and_changes_nothing(storage, reader):
+    [entry] = shelve(storage, reader, 1)
+    first = storage.user_books.update(entry.id, entry.version, {"rating": 4})
+    with pytest.raises(StaleWriteError):
+        storage.user_books.update(entry.id, entry.version, {"rating": 1, "status": ReadingStatus.READ})
+    assert storage.user_books.get(entry.id) == first
+
+
+def test_updating_a_missing_entry_is_not_found(storage, reader):
+    [entry] = shelve(storage, reader, 1)
+    storage.user_books.delete(entry.id)
+    with pytest.raises(NotFoundError):
+        storage.user_books.update(entry.id, entry.version, {"rating": 4})
+    assert storage.user_books.get(entry.id) is None
+
+
+def test_a_readers_edit_and_the_job_interleaved_both_take_effect(storage, reader):
+    """Both read version n; the edit lands first; the job's write on n is refused, it reads again and
+    writes only its own attributes: the reader's rating and status stay, the job's status lands."""
+    [entry] = shelve(storage, reader, 1, sync_status=SyncStatus.PENDING)
+    job_read = storage.user_books.get(entry.id)
+    edit_read = storage.user_books.get(entry.id)
+    storage.user_books.update(edit_read.id, edit_read.version, {"rating": 4, "status": ReadingStatus.READ})
+    with pytest.raises(StaleWriteError):
+        storage.user_books.update(job_read.id, job_read.version, {"sync_status": SyncStatus.SYNCED})
+    again = storage.user_books.get(entry.id)
+    storage.user_books.update(again.id, again.version, {"sync_status": SyncStatus.SYNCED, "sync_error": None})
+    final = storage.user_books.get(entry.id)
+    assert (final.rating, final.status, final.sync_status) == (4, ReadingStatus.READ, SyncStatus.SYNCED)
+    assert final.version == entry.version + 2
+
+
+def test_racing_writers_on_one_version_exactly_one_wins(storage, reader):
+    [entry] = shelve(storage, reader, 1)
+    outcomes = race(lambda rating: storage.user_books.update(entry.id, entry.version, {"rating": rating}),
+                    [(r % 5) + 1 for r in range(20)], losers=(StaleWriteError,))
+    assert outcomes.count("won") == 1
+    assert storage.user_books.get(entry.id).version == entry.version + 1
 
 
 def test_backend_probe_passes_on_a_working_backend(storage):

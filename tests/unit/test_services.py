@@ -89,9 +89,8 @@ def test_providers_down_fails_the_entry_on_the_final_attempt_only(services, stub
 def test_a_job_that_is_not_final_leaves_the_entry_pending_for_a_retry(services, stub):
     entry = services.library.add_by_isbn(services.ann, JAPANESE_ISBN)
     services.library.refresh(services.ann, entry.id)  # inline: synced again already
-    from dataclasses import replace
 
-    services.user_books.update(replace(services.user_books.get(entry.id), sync_status=SyncStatus.PENDING))
+    services.user_books.update(entry.id, services.user_books.get(entry.id).version, {"sync_status": SyncStatus.PENDING})
     stub.fail_next("/books/v1", [503] * 8)
     stub.fail_next("/api/books", [503] * 8)
     with pytest.raises(MetadataUnavailableError):
@@ -185,9 +184,8 @@ def test_manual_entries_need_a_title_and_have_nothing_to_refresh(services):
 
 
 def test_pending_jobs_are_resumed(services):
-    from dataclasses import replace
 
     entry = services.library.add_by_isbn(services.ann, KNOWN_ISBN)
-    services.user_books.update(replace(services.user_books.get(entry.id), sync_status=SyncStatus.PENDING))
+    services.user_books.update(entry.id, services.user_books.get(entry.id).version, {"sync_status": SyncStatus.PENDING})
     assert services.library.resume_pending_jobs() == 1
     assert services.user_books.get(entry.id).sync_status is SyncStatus.SYNCED

@@ -34,9 +34,19 @@ def test_ready_is_503_with_a_reason_when_the_sql_schema_is_behind(settings):
     assert "db upgrade" in response.get_json()["reason"]
 
 
-def test_secret_key_is_required_outside_local():
+def test_secret_key_is_required_outside_local(settings):
     with pytest.raises(ConfigError, match="SECRET_KEY is required"):
-        Settings.from_env(env={"ENVIRONMENT": "prod"})
+        create_app(settings.replace(environment="prod", secret_key=""))
+
+
+def test_the_worker_needs_no_secret_key():
+    assert Settings.from_env(env={"ENVIRONMENT": "prod"}).secret_key == ""
+
+
+def test_a_short_secret_key_is_refused_outside_local():
+    with pytest.raises(ConfigError, match="at least 32 characters"):
+        Settings.from_env(env={"ENVIRONMENT": "prod", "SECRET_KEY": "a"})
+    assert Settings.from_env(env={"SECRET_KEY": "a"}).secret_key == "a"  # locally anything goes
 
 
 @pytest.mark.parametrize(

@@ -179,13 +179,12 @@ def test_forms_are_refused_without_a_csrf_token(app, client):
 
 
 def test_a_pending_book_page_reloads_itself_until_its_details_arrive(app, browser):
-    from dataclasses import replace
 
     from booklib.domain.model import SyncStatus
 
     entry_id = entry_id_from(browser.post("/books/add", data={"isbn": KNOWN_ISBN, "status": "to-read"}))
     assert 'http-equiv="refresh"' not in browser.get(f"/books/{entry_id}").get_data(as_text=True)
     repository = app.extensions["booklib.container"].storage().user_books
-    repository.update(replace(repository.get(entry_id), sync_status=SyncStatus.PENDING))
+    repository.update(entry_id, repository.get(entry_id).version, {"sync_status": SyncStatus.PENDING})
     page = browser.get(f"/books/{entry_id}").get_data(as_text=True)
     assert 'http-equiv="refresh"' in page and "Fetching this book" in page

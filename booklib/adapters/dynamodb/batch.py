@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from booklib.adapters.retrying import drain
+from booklib.domain.retrying import drain
 
 BATCH_GET_LIMIT = 100
 _ATTEMPTS = 8

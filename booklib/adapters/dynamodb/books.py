@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from booklib.adapters.retrying import retry_on
+from booklib.domain.retrying import retry_on
 from booklib.domain.errors import ConflictError
 from booklib.domain.model import Book
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from decimal import Decimal
 
@@ -79,6 +80,9 @@ def book_from(item: dict) -> Book:
 
 
 USER_BOOK_TEXT_FIELDS = ("sync_error", *EDITABLE_FIELDS)
+# Only a PENDING entry carries this attribute, so the sparse pending-index holds PENDING entries alone.
+PENDING_ATTR = "pending"
+PENDING_MARK = "PENDING"
 
 
 def user_book_item(ub: UserBook) -> dict:
@@ -92,6 +96,8 @@ def user_book_item(ub: UserBook) -> dict:
         **{name: getattr(ub, name) for name in USER_BOOK_TEXT_FIELDS},
         "date_added": format_time(ub.date_added),
         "updated_at": format_time(ub.updated_at),
+        "version": ub.version,
+        PENDING_ATTR: PENDING_MARK if ub.sync_status is SyncStatus.PENDING else None,
     }
     return to_item(values)
 
@@ -108,4 +114,40 @@ def user_book_from(item: dict) -> UserBook:
         **{name: v.get(name) for name in USER_BOOK_TEXT_FIELDS},
         date_added=parse_time(v["date_added"]),
         updated_at=parse_time(v["updated_at"]),
+        version=v.get("version", 0),
     )
+
+
+@dataclass(frozen=True)
+class Update:
+    """The parts of an UpdateItem request: SET for values, REMOVE for Nones (items never hold nulls)."""
+
+    expression: str
+    names: dict
+    values: dict
+
+    def with_names(self, extra: dict) -> dict:
+        request = {"UpdateExpression": self.expression, "ExpressionAttributeNames": {**self.names, **extra}}
+        if self.values:
+            request["ExpressionAttributeValues"] = self.values
+        return request
+
+
+def entry_update(changes: dict, version: int) -> Update:
+    """Set the changed attributes of an entry, a new updated_at and the next version (#v, :v is the one read)."""
+    plain = {name: getattr(value, "value", value) for name, value in changes.items()}  # enums to text
+    plain["updated_at"] = format_time(datetime.now(timezone.utc))
+    if "sync_status" in changes:
+        plain[PENDING_ATTR] = PENDING_MARK if changes["sync_status"] is SyncStatus.PENDING else None
+    names = {"#v": "version"}
+    values = {":v": {"N": str(version)}, ":next": {"N": str(version + 1)}}
+    sets, removes = ["#v = :next"], []
+    for i, (name, value) in enumerate(sorted(plain.items())):
+        names[f"#a{i}"] = name
+        if value is None:
+            removes.append(f"#a{i}")
+        else:
+            values[f":a{i}"] = _serializer.serialize(value)
+            sets.append(f"#a{i} = :a{i}")
+    expression = "SET " + ", ".join(sets) + (" REMOVE " + ", ".join(removes) if removes else "")
+    return Update(expression, names, values)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from botocore.exceptions import ClientError
@@ -19,14 +20,15 @@ class TableNames:
 
 USER_INDEX = "user-index"
 USER_BOOK_INDEX = "user-book-index"
+PENDING_INDEX = "pending-index"  # sparse: (pending, updated_at), present only on PENDING entries
 
 
-def _index(name: str, *key: str) -> dict:
+def _index(name: str, *key: str, projection: str = "ALL") -> dict:
     kinds = ("HASH", "RANGE")
     return {
         "IndexName": name,
         "KeySchema": [{"AttributeName": attr, "KeyType": kind} for attr, kind in zip(key, kinds)],
-        "Projection": {"ProjectionType": "ALL"},
+        "Projection": {"ProjectionType": projection},
     }
 
 
@@ -48,7 +50,11 @@ def table_definitions(names: TableNames) -> list[dict]:
         _table(
             names.user_books,
             "user_book_id",
-            [_index(USER_INDEX, "user_id", "date_added"), _index(USER_BOOK_INDEX, "user_id", "book_id")],
+            [
+                _index(USER_INDEX, "user_id", "date_added"),
+                _index(USER_BOOK_INDEX, "user_id", "book_id"),
+                _index(PENDING_INDEX, "pending", "updated_at", projection="KEYS_ONLY"),
+            ],
         ),
     ]
 
@@ -75,10 +81,41 @@ def ensure_tables(client, names: TableNames) -> list[str]:
             continue
         lacking = missing_indexes(definition, description)
         if lacking:
-            report.append(f"Table {name} exists but lacks index(es) {', '.join(lacking)}: recreate it.")
+            report.append(_add_indexes(client, definition, lacking))
         else:
             report.append(f"Table {name} exists ({description.get('TableStatus', 'unknown status')}).")
     return report
+
+
+def _add_indexes(client, definition: dict, lacking: list[str]) -> str:
+    """Indexes added by a newer booklib, one UpdateTable at a time (DynamoDB builds one GSI per call)."""
+    name = definition["TableName"]
+    attribute_types = {a["AttributeName"]: a for a in definition["AttributeDefinitions"]}
+    for index in definition["GlobalSecondaryIndexes"]:
+        if index["IndexName"] not in lacking:
+            continue
+        keys = [k["AttributeName"] for k in index["KeySchema"]]
+        try:
+            client.update_table(
+                TableName=name,
+                AttributeDefinitions=[attribute_types[k] for k in keys],
+                GlobalSecondaryIndexUpdates=[{"Create": index}],
+            )
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] not in ("ResourceInUseException", "LimitExceededException"):
+                raise
+        _wait_for_index(client, name, index["IndexName"])
+    return f"Table {name} gained index(es) {', '.join(lacking)}."
+
+
+def _wait_for_index(client, table: str, index: str) -> None:
+    for _ in range(WAIT["MaxAttempts"]):
+        described = client.describe_table(TableName=table)["Table"].get("GlobalSecondaryIndexes", [])
+        status = next((i.get("IndexStatus") for i in described if i["IndexName"] == index), None)
+        if status in (None, "ACTIVE"):  # some emulators report no status: they build at once
+            return
+        time.sleep(WAIT["Delay"])
+    raise RuntimeError(f"Index {index} of {table} did not become ACTIVE in time.")
 
 
 def _create(client, definition: dict) -> str:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from botocore.exceptions import ClientError
 
-from booklib.adapters.retrying import retry_on
-from booklib.domain.errors import ConflictError
-from booklib.domain.model import Entry, ListQuery, Page, SyncStatus, UserBook
+from booklib.domain.retrying import retry_on
+from booklib.domain.errors import ConflictError, NotFoundError, StaleWriteError
+from booklib.domain.model import Entry, ListQuery, Page, UserBook, check_changes
 
 from .guards import (
     RecordChanged,
@@ -16,13 +17,12 @@ from .guards import (
     guard_key,
     is_guard_key,
     put_guard,
-    put_if,
     put_new,
     write_atomically,
 )
-from .items import book_from, user_book_from, user_book_item
+from .items import PENDING_ATTR, PENDING_MARK, book_from, entry_update, format_time, user_book_from, user_book_item
 from .listing import LibraryPages
-from .tables import TableNames
+from .tables import PENDING_INDEX, TableNames
 
 log = logging.getLogger(__name__)
 
@@ -82,28 +82,28 @@ class DynamoUserBookRepository:
     def list_entries(self, user_id: str, query: ListQuery) -> Page:
         return self.pages.page(user_id, query)
 
-    def update(self, user_book: UserBook) -> None:
-        """Replace the entry; should its user or book change, its guard moves in the same transaction."""
-        if put_if(self.client, self.table, user_book_item(user_book), _same_owner_and_book(user_book)):
-            return  # the usual case: one conditional put
-        def attempt() -> None:
-            stored = self.get(user_book.id)
-            if stored is None:
-                return  # like an SQL UPDATE of a missing row
-            put = {"Put": {"TableName": self.table, "Item": user_book_item(user_book), **_same_owner_and_book(stored)}}
-            operations, conflicts = [put], [None]
-            old_guard = entry_guard(stored.user_id, stored.book_id)
-            new_guard = entry_guard(user_book.user_id, user_book.book_id)
-            if new_guard != old_guard:
-                operations += [
-                    delete_guard(self.table, KEY, old_guard, user_book.id),
-                    put_guard(self.table, KEY, new_guard, user_book.id),
-                ]
-                conflicts += [None, _already_shelved()]
-            write_atomically(self.client, operations, conflicts)
-
-        retry_on(RecordChanged, attempt, attempts=_RETRIES,
-                 gave_up=f"Entry {user_book.id} kept changing during the update; try again.")
+    def update(self, user_book_id: str, version: int, changes: dict) -> UserBook:
+        """One UpdateItem of the changed attributes, conditioned on the version read (an item written
+        before versions existed counts as version 0)."""
+        check_changes(changes)
+        update = entry_update(changes, version)
+        legacy = " OR attribute_not_exists(#v)" if version == 0 else ""  # items from before versions
+        condition = f"attribute_exists(#k) AND (#v = :v{legacy})"
+        try:
+            answer = self.client.update_item(
+                TableName=self.table,
+                Key={KEY: {"S": user_book_id}},
+                ConditionExpression=condition,
+                ReturnValues="ALL_NEW",
+                **update.with_names({"#k": KEY}),
+            )
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
+                raise
+            if self.get(user_book_id) is None:
+                raise NotFoundError(f"No entry {user_book_id}.") from None
+            raise StaleWriteError(f"Entry {user_book_id} changed since version {version}.") from None
+        return user_book_from(answer["Attributes"])
 
     def delete(self, user_book_id: str) -> None:
         """Delete the entry and free its user+book guard in one transaction."""
@@ -119,22 +119,27 @@ class DynamoUserBookRepository:
         retry_on(RecordChanged, attempt, attempts=_RETRIES,
                  gave_up=f"Entry {user_book_id} kept changing during the delete; try again.")
 
-    def pending_ids(self) -> list[str]:
-        """A Scan: only the local thread queue calls this, once at start (see docs/dynamodb.md)."""
-        pages = self.client.get_paginator("scan").paginate(
+    def pending_ids(self, updated_before: datetime | None = None) -> list[str]:
+        """A Query of the sparse pending index: only PENDING entries carry its key, so this reads them alone."""
+        condition = "#p = :pending"
+        values = {":pending": {"S": PENDING_MARK}}
+        if updated_before is not None:
+            condition += " AND #t < :before"
+            values[":before"] = {"S": format_time(updated_before)}
+        pages = self.client.get_paginator("query").paginate(
             TableName=self.table,
-            FilterExpression="#s = :pending",
-            ProjectionExpression="#k, #d",
-            ExpressionAttributeNames={"#s": "sync_status", "#k": KEY, "#d": "date_added"},
-            ExpressionAttributeValues={":pending": {"S": SyncStatus.PENDING.value}},
+            IndexName=PENDING_INDEX,
+            KeyConditionExpression=condition,
+            ProjectionExpression="#k",
+            ExpressionAttributeNames={"#p": PENDING_ATTR, "#k": KEY, **({"#t": "updated_at"} if updated_before else {})},
+            ExpressionAttributeValues=values,
         )
         try:
-            found = [(item["date_added"]["S"], item[KEY]["S"]) for page in pages for item in page.get("Items", [])]
+            return [item[KEY]["S"] for page in pages for item in page.get("Items", [])]
         except ClientError as exc:
-            if exc.response.get("Error", {}).get("Code") != "ResourceNotFoundException":
+            if exc.response.get("Error", {}).get("Code") not in ("ResourceNotFoundException", "ValidationException"):
                 raise
-            # No table yet, so nothing pending: the app must start so that `aws bootstrap` can run;
-            # /health/ready reports the missing table.
-            log.warning("table %s does not exist: no pending metadata jobs to resume", self.table)
+            # No table (or index) yet, so nothing pending: the app must start so that `aws bootstrap`
+            # can run; /health/ready reports what is missing.
+            log.warning("table %s or its %s is missing: no pending metadata jobs to resume", self.table, PENDING_INDEX)
             return []
-        return [user_book_id for _, user_book_id in sorted(found)]

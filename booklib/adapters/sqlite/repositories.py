@@ -8,7 +8,7 @@ from sqlalchemy import Engine, and_, delete, func, insert, literal, or_, select,
 from sqlalchemy.exc import IntegrityError
 
 from booklib.adapters.cursors import decode_cursor, encode_cursor, read_position
-from booklib.domain.errors import ConflictError
+from booklib.domain.errors import ConflictError, NotFoundError, StaleWriteError
 from booklib.domain.model import (
     EDITABLE_FIELDS,
     Book,
@@ -20,6 +20,8 @@ from booklib.domain.model import (
     SyncStatus,
     User,
     UserBook,
+    check_changes,
+    utcnow,
 )
 from booklib.domain.ports import Repositories
 
@@ -179,16 +181,30 @@ class SqlUserBookRepository:
             )
         return Page(items, next_cursor)
 
-    def update(self, user_book: UserBook) -> None:
+    def update(self, user_book_id: str, version: int, changes: dict) -> UserBook:
+        check_changes(changes)
+        values = {name: getattr(value, "value", value) for name, value in changes.items()}  # enums to text
+        stmt = (
+            update(user_books)
+            .where(user_books.c.id == user_book_id, user_books.c.version == version)
+            .values(**values, updated_at=utcnow(), version=user_books.c.version + 1)
+        )
         with self.engine.begin() as conn:
-            conn.execute(update(user_books).where(user_books.c.id == user_book.id).values(_user_book_row(user_book)))
+            if conn.execute(stmt).rowcount == 1:
+                row = conn.execute(select(user_books).where(user_books.c.id == user_book_id)).mappings().one()
+                return row_to_user_book(row)
+        if self.get(user_book_id) is None:
+            raise NotFoundError(f"No entry {user_book_id}.")
+        raise StaleWriteError(f"Entry {user_book_id} changed since version {version}.")
 
     def delete(self, user_book_id: str) -> None:
         with self.engine.begin() as conn:
             conn.execute(delete(user_books).where(user_books.c.id == user_book_id))
 
-    def pending_ids(self) -> list[str]:
+    def pending_ids(self, updated_before: datetime | None = None) -> list[str]:
         stmt = select(user_books.c.id).where(user_books.c.sync_status == SyncStatus.PENDING.value)
+        if updated_before is not None:
+            stmt = stmt.where(user_books.c.updated_at < updated_before)
         with self.engine.connect() as conn:
             return list(conn.execute(stmt.order_by(user_books.c.date_added)).scalars())
 

@@ -2,14 +2,20 @@
 
 The engine always comes from the caller (the container): migrations/env.py runs on its connection."""
 
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # Windows: one process at a time is the user's business there
+    fcntl = None
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 MIGRATIONS_DIR = Path(__file__).resolve().parents[3] / "migrations"
 
@@ -22,11 +28,34 @@ def alembic_config() -> Config:
     return config
 
 
+# Any 64-bit number, the same in every booklib process: PostgreSQL's advisory lock for upgrades.
+_PG_UPGRADE_LOCK = 0x626F6F6B6C6962
+
+
 def upgrade_to_head(engine: Engine) -> None:
+    """Upgrade under a lock, so that several processes starting at once on a new database (gunicorn's
+    workers, a CLI command beside the app) take turns: the first upgrades, the others find it done."""
     config = alembic_config()
-    with engine.begin() as connection:
+    with _file_lock(engine), engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_UPGRADE_LOCK})
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
+
+
+@contextmanager
+def _file_lock(engine: Engine):
+    """SQLite has no lock that outlives one statement across processes: a lock file beside the database."""
+    database = engine.url.database if engine.url.drivername.startswith("sqlite") else None
+    if not database or database == ":memory:" or fcntl is None:
+        yield
+        return
+    with open(f"{database}.upgrade-lock", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 @lru_cache(maxsize=1)

@@ -10,6 +10,8 @@ import json
 import logging
 from dataclasses import dataclass
 
+from booklib.domain.errors import TaskQueueError
+
 log = logging.getLogger(__name__)
 
 # After this many receives a message moves to the dead-letter queue. The worker makes its last
@@ -47,10 +49,10 @@ class SqsTaskQueue:
 
         try:
             self.client.send_message(QueueUrl=self.queue_url, MessageBody=job_body(user_book_id))
-        except (BotoCoreError, ClientError):
-            # The entry is already stored as PENDING; failing the request now would not undo that.
-            # botocore has retried already; the user can ask for a refresh, which queues it again.
+        except (BotoCoreError, ClientError) as exc:
+            # botocore has retried already. The caller marks the entry so the reader can try again.
             log.exception("metadata job for %s could not be queued on %s", user_book_id, self.queue_url)
+            raise TaskQueueError(f"The job queue could not be reached ({type(exc).__name__}).") from None
 
 
 @dataclass(frozen=True)

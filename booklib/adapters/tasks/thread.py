@@ -1,9 +1,13 @@
 """Runs jobs on a bounded pool of background threads: the local default."""
 
+import atexit
 import logging
 import threading
+import weakref
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from typing import Callable
+
+from booklib.domain.errors import TaskQueueError
 
 log = logging.getLogger(__name__)
 
@@ -14,9 +18,13 @@ class ThreadTaskQueue:
         self._executor = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="booklib-job")
         self._futures: set[Future] = set()
         self._lock = threading.Lock()
+        _cancel_queued_jobs_at_exit(self)
 
     def enqueue_metadata_job(self, user_book_id: str) -> None:
-        future = self._executor.submit(self._run, {"user_book_id": user_book_id})
+        try:
+            future = self._executor.submit(self._run, {"user_book_id": user_book_id})
+        except RuntimeError:  # shut down: the process is exiting, and the next start resumes the job
+            raise TaskQueueError("The background job pool is shutting down.") from None
         with self._lock:
             self._futures.add(future)
         future.add_done_callback(self._forget)
@@ -41,3 +49,19 @@ class ThreadTaskQueue:
     def _forget(self, future: Future) -> None:
         with self._lock:
             self._futures.discard(future)
+
+
+def _cancel_queued_jobs_at_exit(queue: ThreadTaskQueue) -> None:
+    """At interpreter exit, jobs not yet started are dropped (their entries stay PENDING and the next
+    start queues them again); the running ones finish. Without this, the pool's own exit hook runs
+    every queued job first, which can hold the process for minutes at one Google Books call a second.
+    threading's hook runs before non-daemon threads are joined, which is when this must happen."""
+    ref = weakref.ref(queue)
+
+    def cancel() -> None:
+        alive = ref()
+        if alive is not None:
+            alive.shutdown(wait_for_jobs=False)
+
+    register = getattr(threading, "_register_atexit", None)
+    (register or atexit.register)(cancel)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
+from datetime import timedelta
 
-from ..errors import ConflictError, NotFoundError, ValidationError
+from ..errors import ConflictError, NotFoundError, StaleWriteError, TaskQueueError, ValidationError
 from ..isbn import Isbn
 from ..model import (
     EDITABLE_FIELDS,
@@ -24,6 +26,13 @@ from ..model import (
     utcnow,
 )
 from ..ports import BookRepository, TaskQueue, UserBookRepository
+from ..retrying import retry_on
+
+log = logging.getLogger(__name__)
+
+# Optimistic writes retried after a concurrent write: a handful is plenty for one reader's entry.
+WRITE_ATTEMPTS = 5
+QUEUE_DOWN_MESSAGE = "We couldn't start looking up this book's details. Press \"Try again\" in a moment."
 
 
 class LibraryService:
@@ -41,8 +50,7 @@ class LibraryService:
             self.user_books.add(user_book)
         except ConflictError:
             raise ConflictError(f"ISBN {parsed.value} is already in your library.", field="isbn") from None
-        self.tasks.enqueue_metadata_job(user_book.id)
-        return Entry(user_book, book)
+        return Entry(self._queue_lookup(user_book), book)
 
     def add_manual(self, user_id: str, title: str, author=None, status=None, rating=None, **fields) -> Entry:
         title_text = clean_text(title, "title", FIELD_LIMITS["title"])
@@ -66,22 +74,31 @@ class LibraryService:
         return self.user_books.list_entries(user_id, query)
 
     def update_entry(self, user_id: str, entry_id: str, changes: dict) -> Entry:
-        entry = self.get_entry(user_id, entry_id)
+        """Write only what the reader changed, on the version read; a write that came first (the
+        metadata job, another tab) is read again and kept, and the reader's change is made on top."""
         unknown = set(changes) - set(ENTRY_FIELDS)
         if unknown:
             raise ValidationError(f"These fields cannot be changed: {', '.join(sorted(unknown))}.")
-        updated = entry.user_book
+        parsed: dict = {}
         if "status" in changes:
-            updated = replace(updated, status=ReadingStatus.parse(changes["status"]))
+            parsed["status"] = ReadingStatus.parse(changes["status"])
         if "rating" in changes:
-            updated = replace(updated, rating=parse_rating(changes["rating"]))
+            parsed["rating"] = parse_rating(changes["rating"])
         texts = clean_fields({k: v for k, v in changes.items() if k in EDITABLE_FIELDS})
-        for name, value in texts.items():
-            # An edit equal to the shared book's value is no override: later metadata refreshes still show.
-            updated = replace(updated, **{name: None if value == getattr(entry.book, name) else value})
-        updated = replace(updated, updated_at=utcnow())
-        self.user_books.update(updated)
-        return Entry(updated, entry.book)
+
+        def attempt() -> Entry:
+            entry = self.get_entry(user_id, entry_id)
+            wanted = dict(parsed)
+            for name, value in texts.items():
+                # An edit equal to the shared book's value is no override: later metadata refreshes still show.
+                wanted[name] = None if value == getattr(entry.book, name) else value
+            different = {k: v for k, v in wanted.items() if getattr(entry.user_book, k) != v}
+            if not different:
+                return entry
+            return Entry(self._write(entry.user_book, different), entry.book)
+
+        return retry_on(StaleWriteError, attempt, attempts=WRITE_ATTEMPTS, base_delay=0.01,
+                        gave_up="The book kept changing while it was saved; please try again.")
 
     def delete_entry(self, user_id: str, entry_id: str) -> None:
         entry = self.get_entry(user_id, entry_id)
@@ -90,20 +107,48 @@ class LibraryService:
             self.books.delete(entry.book.id)
 
     def refresh(self, user_id: str, entry_id: str) -> Entry:
-        entry = self.get_entry(user_id, entry_id)
-        if entry.book.isbn is None:
-            raise ValidationError("This book has no ISBN, so there is no metadata to fetch.", field="isbn")
-        updated = replace(entry.user_book, sync_status=SyncStatus.PENDING, sync_error=None, updated_at=utcnow())
-        self.user_books.update(updated)
-        self.tasks.enqueue_metadata_job(updated.id)
-        return Entry(updated, entry.book)
+        def attempt() -> Entry:
+            entry = self.get_entry(user_id, entry_id)
+            if entry.book.isbn is None:
+                raise ValidationError("This book has no ISBN, so there is no metadata to fetch.", field="isbn")
+            pending = self._write(entry.user_book, {"sync_status": SyncStatus.PENDING, "sync_error": None})
+            return Entry(pending, entry.book)
 
-    def resume_pending_jobs(self) -> int:
-        """Queue again the jobs of entries a stopped process left PENDING."""
-        ids = self.user_books.pending_ids()
+        entry = retry_on(StaleWriteError, attempt, attempts=WRITE_ATTEMPTS, base_delay=0.01,
+                         gave_up="The book kept changing; please try again.")
+        return Entry(self._queue_lookup(entry.user_book), entry.book)
+
+    def resume_pending_jobs(self, stale_after: timedelta | None = None) -> int:
+        """Queue again the jobs of entries left PENDING: all of them (a stopped process left them), or
+        only those PENDING for longer than `stale_after` (the periodic sweep: their message was lost)."""
+        cutoff = utcnow() - stale_after if stale_after is not None else None
+        ids = self.user_books.pending_ids(updated_before=cutoff)
+        queued = 0
         for user_book_id in ids:
-            self.tasks.enqueue_metadata_job(user_book_id)
-        return len(ids)
+            try:
+                self.tasks.enqueue_metadata_job(user_book_id)
+            except TaskQueueError as exc:
+                log.warning("could not queue again the metadata job of %s: %s", user_book_id, exc.message)
+                break  # the queue is down: the next sweep tries again
+            queued += 1
+        return queued
+
+    def _queue_lookup(self, user_book: UserBook) -> UserBook:
+        """Queue the metadata job of a PENDING entry. Should the queue refuse, the entry says so and
+        offers "Try again", instead of waiting for a job that will never run."""
+        try:
+            self.tasks.enqueue_metadata_job(user_book.id)
+        except TaskQueueError as exc:
+            log.warning("metadata job for %s not queued: %s", user_book.id, exc.message)
+            changes = {"sync_status": SyncStatus.FAILED, "sync_error": QUEUE_DOWN_MESSAGE}
+            try:
+                return self._write(user_book, changes)
+            except (StaleWriteError, NotFoundError):
+                return user_book  # changed or deleted meanwhile: that write stands
+        return user_book
+
+    def _write(self, user_book: UserBook, changes: dict) -> UserBook:
+        return self.user_books.update(user_book.id, user_book.version, changes)
 
     def _book_for_isbn(self, isbn: str) -> Book:
         book = self.books.get_by_isbn(isbn)

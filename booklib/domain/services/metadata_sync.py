@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
-from ..errors import MetadataUnavailableError, NotFoundError, ValidationError
+from ..errors import MetadataUnavailableError, NotFoundError, StaleWriteError, ValidationError
 from ..model import SyncStatus, utcnow
 from ..ports import BookRepository, MetadataProvider, UserBookRepository
+from ..retrying import retry_on
 
 log = logging.getLogger(__name__)
 
@@ -29,26 +30,31 @@ class MetadataSyncService:
     def sync(self, user_book_id: str, final_attempt: bool = True) -> SyncStatus | None:
         """Returns the entry's new sync status, or None when there was nothing to do.
 
-        Idempotent: only a PENDING entry is worked on. When the providers cannot be asked and
-        this is not the final attempt, MetadataUnavailableError propagates so the queue retries."""
+        Idempotent: only a PENDING entry is worked on, and a deleted one is simply done. Before the
+        final attempt any error propagates so the queue delivers the job again; on the final attempt
+        every error ends the entry FAILED with a reason the reader understands, so no job is stuck."""
         user_book = self.user_books.get(user_book_id)
         if user_book is None:
-            raise NotFoundError(f"No entry {user_book_id}: it may have been deleted.")
+            log.info("metadata job for %s: the entry was deleted, nothing to do", user_book_id)
+            return None
         if user_book.sync_status is not SyncStatus.PENDING:
             return None
-        book = self.books.get(user_book.book_id)
-        if book is None or book.isbn is None:
-            return self._finish(user_book_id, SyncStatus.FAILED, "The entry has no ISBN to look up.")
         try:
-            metadata = self.provider.lookup(book.isbn)
-        except MetadataUnavailableError as exc:
+            return self._look_up(user_book)
+        except Exception as exc:
             if not final_attempt:
                 raise
-            return self._finish(user_book_id, SyncStatus.FAILED, f"Metadata services unavailable: {exc.message}")
+            if not isinstance(exc, MetadataUnavailableError):
+                log.exception("metadata job for %s failed", user_book_id)
+            return self.finish(user_book_id, SyncStatus.FAILED, reader_reason(exc))
+
+    def _look_up(self, user_book) -> SyncStatus | None:
+        book = self.books.get(user_book.book_id)
+        if book is None or book.isbn is None:
+            return self.finish(user_book.id, SyncStatus.FAILED, "This book has no ISBN to look up.")
+        metadata = self.provider.lookup(book.isbn)
         if metadata is None or metadata.is_empty():
-            return self._finish(
-                user_book_id, SyncStatus.FAILED, f"No book with ISBN {book.isbn} was found ({self.provider.name})."
-            )
+            return self.finish(user_book.id, SyncStatus.FAILED, NOT_FOUND_MESSAGE)
         fresh = self.books.get(book.id) or book
         self.books.update(
             replace(
@@ -61,13 +67,37 @@ class MetadataSyncService:
                 updated_at=utcnow(),
             )
         )
-        return self._finish(user_book_id, SyncStatus.SYNCED, None)
+        return self.finish(user_book.id, SyncStatus.SYNCED, None)
 
-    def _finish(self, user_book_id: str, status: SyncStatus, error: str | None) -> SyncStatus | None:
-        current = self.user_books.get(user_book_id)  # re-read: the user may have edited it meanwhile
-        if current is None or current.sync_status is not SyncStatus.PENDING:
-            return None
-        self.user_books.update(replace(current, sync_status=status, sync_error=error, updated_at=utcnow()))
-        if status is SyncStatus.FAILED:
+    def finish(self, user_book_id: str, status: SyncStatus, error: str | None) -> SyncStatus | None:
+        """End a PENDING entry's job with this status. Only the job's own attributes are written, on the
+        version read, so a reader's edit made meanwhile stays; an entry no longer PENDING is left alone."""
+
+        def attempt() -> SyncStatus | None:
+            current = self.user_books.get(user_book_id)
+            if current is None or current.sync_status is not SyncStatus.PENDING:
+                return None
+            self.user_books.update(current.id, current.version, {"sync_status": status, "sync_error": error})
+            return status
+
+        try:
+            result = retry_on(StaleWriteError, attempt, attempts=FINISH_ATTEMPTS, base_delay=0.01,
+                              gave_up=f"entry {user_book_id} kept changing while its job finished")
+        except NotFoundError:
+            return None  # deleted meanwhile
+        if result is SyncStatus.FAILED:
             log.warning("metadata job for %s failed: %s", user_book_id, error)
-        return status
+        return result
+
+
+FINISH_ATTEMPTS = 8
+NOT_FOUND_MESSAGE = "Neither Google Books nor Open Library knows this ISBN. You can fill in the details yourself."
+UNREACHABLE_MESSAGE = "We couldn't reach the book services. Press \"Try again\" later."
+UNREADABLE_MESSAGE = "The book services sent an answer we couldn't use. Press \"Try again\" later."
+
+
+def reader_reason(error: Exception) -> str:
+    """What the reader is told about a job that ended in an error: words, never an exception's name."""
+    if isinstance(error, MetadataUnavailableError):
+        return UNREACHABLE_MESSAGE
+    return UNREADABLE_MESSAGE

@@ -1,4 +1,5 @@
-"""The adapters' retry loops, written once: optimistic retries, and draining what a batch call left over."""
+"""The retry loops, written once: optimistic retries (services and adapters), and draining what a batch
+call left over (adapters). Plain Python, so the domain can use it too."""
 
 from __future__ import annotations
 
