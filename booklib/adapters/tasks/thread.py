@@ -16,7 +16,13 @@ class ThreadTaskQueue:
         self._lock = threading.Lock()
 
     def enqueue_metadata_job(self, user_book_id: str) -> None:
-        future = self._executor.submit(self._run, {"user_book_id": user_book_id})
+        try:
+            future = self._executor.submit(self._run, {"user_book_id": user_book_id})
+        except RuntimeError:
+            # Shutting down: the entry is stored PENDING already and is queued again when the app
+            # next starts (resume_pending_jobs); failing the request now would not undo that.
+            log.warning("metadata job for %s not queued: the queue is shutting down", user_book_id)
+            return
         with self._lock:
             self._futures.add(future)
         future.add_done_callback(self._forget)
