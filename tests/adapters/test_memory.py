@@ -50,6 +50,7 @@ def _walk(store, user_id, query):
             return ids
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", range(2))
 def test_listings_page_exactly_like_the_sql_adapter(tmp_path, seed):
     memory = make_repositories()
