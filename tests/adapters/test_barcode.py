@@ -162,7 +162,7 @@ def test_not_an_image_is_invalid(data, reader_class, cascade):
         reader.read(data)
 
 
-@pytest.mark.parametrize("width,height", [(30_000, 30_000), (8_000, 6_000)])
+@pytest.mark.parametrize("width,height", [pytest.param(30_000, 30_000, marks=pytest.mark.slow), (8_000, 6_000)])
 def test_decompression_bomb_is_refused_before_decoding(monkeypatch, cascade, width, height):
     bomb = blank_1bit_png(width, height)
     assert len(bomb) < 200_000

@@ -11,7 +11,7 @@ from tests.contract.builders import a_book, a_user, an_entry
 from tests.support.backends import STORAGE_BACKENDS
 
 
-@pytest.fixture(params=["dynamodb-moto", "dynamodb-server"])
+@pytest.fixture(params=["dynamodb-moto", pytest.param("dynamodb-server", marks=pytest.mark.slow)])
 def storage(request, tmp_path):
     with STORAGE_BACKENDS[request.param](tmp_path) as storage:
         yield storage

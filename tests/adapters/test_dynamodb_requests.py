@@ -11,7 +11,7 @@ from tests.support.dynamodb import RequestCounter, client_for, fresh_tables, mot
 from tests.support.moto_server import shared_moto_server
 
 
-@pytest.fixture(params=["moto-in-process", "moto-server"])
+@pytest.fixture(params=["moto-in-process", pytest.param("moto-server", marks=pytest.mark.slow)])
 def storage(request):
     if request.param == "moto-server":
         client = client_for(shared_moto_server().url)
@@ -60,6 +60,7 @@ def test_a_100_entry_page_is_one_query_and_one_batch_get(storage):
     assert dict(counter.calls) == {"Query": 1, "BatchGetItem": 1}
 
 
+@pytest.mark.slow
 def test_filtered_and_sorted_pages_stay_within_three_requests(storage):
     user = shelve(storage, 100)
     for query in (

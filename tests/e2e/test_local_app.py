@@ -8,7 +8,7 @@ import requests
 from tests.conftest import KNOWN_ISBN
 from tests.support.app_process import AppProcess
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 
 @pytest.fixture

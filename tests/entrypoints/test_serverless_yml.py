@@ -195,6 +195,7 @@ def recorded(settings, monkeypatch):
     return calls
 
 
+@pytest.mark.slow
 def test_roles_allow_exactly_the_actions_the_code_uses(sls, recorded):
     for function, role in (("api", "ApiRole"), ("worker", "WorkerRole")):
         needed = recorded[function]

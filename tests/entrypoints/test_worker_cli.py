@@ -42,6 +42,7 @@ def waiting(client, url) -> int:
     return int(attrs["Attributes"]["ApproximateNumberOfMessages"])
 
 
+@pytest.mark.slow
 def test_worker_runs_queued_jobs_and_deletes_them(sqs_app, sqs):
     client, queues = sqs
     web = sqs_app.test_client()

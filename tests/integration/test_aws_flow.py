@@ -13,7 +13,7 @@ from booklib.entrypoints import lambda_worker
 from booklib.adapters.tasks.sqs_poller import SqsPoller
 from tests.conftest import JAPANESE_ISBN, KNOWN_ISBN
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 
 def logged_in(app, username="aws_reader"):

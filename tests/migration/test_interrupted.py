@@ -6,10 +6,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.support.library import one_reader_library
 from tests.support.moto_server import shared_moto_server
 
 from .conftest import dynamodb_target
+
+pytestmark = pytest.mark.slow  # moto servers, subprocesses and libraries of thousands of books
 
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "migrate_sqlite_to_dynamo.py"
 ENTRIES = 3000

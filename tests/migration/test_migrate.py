@@ -13,6 +13,8 @@ from tests.support.moto_server import shared_moto_server
 
 from .conftest import dynamodb_app, dynamodb_target
 
+pytestmark = pytest.mark.slow  # moto servers, subprocesses and libraries of thousands of books
+
 
 def everything_seen_by(app, people) -> dict:
     """What each user sees through the API: every page of the library, and every entry."""

@@ -78,7 +78,16 @@ def dynamodb_server_storage(tmp_path: Path):
     return dynamodb_http_storage(shared_moto_server().url)
 
 
+@contextlib.contextmanager
+def memory_storage(tmp_path: Path):
+    from booklib.adapters.memory import make_repositories
+
+    repositories = make_repositories()
+    yield Storage(repositories.users, repositories.books, repositories.user_books, repositories.probe)
+
+
 STORAGE_BACKENDS: dict[str, Callable[[Path], ContextManager[Storage]]] = {
+    "memory": memory_storage,
     "sqlite": sqlite_storage,
     "dynamodb-moto": dynamodb_moto_storage,
     "dynamodb-server": dynamodb_server_storage,

@@ -1,31 +1,56 @@
-"""Services over the real SQL adapter, the inline queue and the metadata stub (recorded responses)."""
+"""Services built straight from their ports: the memory repositories, the inline queue (or one that
+holds jobs until the test runs them), and the real metadata providers against the local stub."""
 
 from types import SimpleNamespace
 
 import pytest
 
-from booklib.config import Settings
-from booklib.container import build_container
+from booklib.adapters.memory import make_repositories
+from booklib.adapters.metadata import ChainProvider, GoogleBooksProvider, OpenLibraryProvider, make_session
+from booklib.adapters.tasks.inline import InlineTaskQueue
 from booklib.domain.errors import ConflictError, MetadataUnavailableError, NotFoundError, ValidationError
 from booklib.domain.model import ListQuery, SyncStatus
+from booklib.domain.services import LibraryService, MetadataSyncService
 from tests.conftest import JAPANESE_ISBN, KNOWN_ISBN, OPEN_LIBRARY_ISBN, UNKNOWN_ISBN
+from tests.contract.builders import a_user
+from tests.support.tasks import DeferredTaskQueue
+
+
+def build(stub, queue_class=InlineTaskQueue) -> SimpleNamespace:
+    repositories = make_repositories()
+    session = make_session(retries=3, backoff=0.01)
+    provider = ChainProvider(
+        [
+            GoogleBooksProvider(stub.google_url, session, timeout=5.0),
+            OpenLibraryProvider(stub.open_library_url, session, timeout=5.0),
+        ]
+    )
+    sync = MetadataSyncService(repositories.books, repositories.user_books, provider)
+    queue = queue_class(sync.handle_message)
+    ann, bob = a_user("ann"), a_user("bob")
+    repositories.users.add(ann)
+    repositories.users.add(bob)
+    return SimpleNamespace(
+        library=LibraryService(repositories.books, repositories.user_books, queue),
+        sync=sync,
+        queue=queue,
+        user_books=repositories.user_books,
+        books=repositories.books,
+        ann=ann.id,
+        bob=bob.id,
+    )
 
 
 @pytest.fixture
-def services(settings: Settings):
-    container = build_container(settings)
-    container.sql_schema().upgrade()
-    accounts = container.accounts()
-    users = [accounts.register(f"user{i}", f"user{i}@example.org", "password1") for i in range(2)]
-    return SimpleNamespace(
-        library=container.library(),
-        sync=container.metadata_sync(),
-        user_books=container.storage().user_books,
-        books=container.storage().books,
-        ann=users[0].id,
-        bob=users[1].id,
-        container=container,
-    )
+def services(stub):
+    """Jobs run inline, as soon as they are queued."""
+    return build(stub)
+
+
+@pytest.fixture
+def deferred(stub):
+    """Jobs wait in services.queue until services.queue.run_pending()."""
+    return build(stub, DeferredTaskQueue)
 
 
 def test_adding_by_isbn_saves_pending_then_the_job_fills_it_in(services):
@@ -184,8 +209,55 @@ def test_manual_entries_need_a_title_and_have_nothing_to_refresh(services):
 
 
 def test_pending_jobs_are_resumed(services):
-
     entry = services.library.add_by_isbn(services.ann, KNOWN_ISBN)
     services.user_books.update(entry.id, services.user_books.get(entry.id).version, {"sync_status": SyncStatus.PENDING})
     assert services.library.resume_pending_jobs() == 1
     assert services.user_books.get(entry.id).sync_status is SyncStatus.SYNCED
+
+
+def test_the_entry_stays_pending_until_its_job_runs(deferred):
+    entry = deferred.library.add_by_isbn(deferred.ann, KNOWN_ISBN)
+    assert deferred.queue.jobs == [entry.id]
+    assert deferred.user_books.get(entry.id).sync_status is SyncStatus.PENDING
+    assert deferred.queue.run_pending() == 1
+    assert deferred.user_books.get(entry.id).sync_status is SyncStatus.SYNCED
+
+
+def test_a_job_whose_entry_was_deleted_meanwhile_changes_nothing(deferred, stub):
+    entry = deferred.library.add_by_isbn(deferred.ann, KNOWN_ISBN)
+    deferred.library.delete_entry(deferred.ann, entry.id)
+    with pytest.raises(NotFoundError):
+        deferred.sync.handle_message({"user_book_id": entry.id})
+    assert stub.requests == []  # nobody was asked about a book no one waits for
+    assert deferred.books.get(entry.book.id).title is None
+
+
+def test_an_edit_made_while_the_job_waits_is_kept(deferred):
+    entry = deferred.library.add_by_isbn(deferred.ann, KNOWN_ISBN)
+    deferred.library.update_entry(deferred.ann, entry.id, {"title": "My own title", "rating": 5})
+    deferred.queue.run_pending()
+    stored = deferred.library.get_entry(deferred.ann, entry.id)
+    assert stored.to_dict()["title"] == "My own title" and stored.user_book.rating == 5
+    assert stored.user_book.sync_status is SyncStatus.SYNCED
+    assert stored.book.title == "Everything is Beautiful and Everything Hurts"  # the shared book was filled in
+
+
+def test_refresh_queues_the_job_again(deferred):
+    entry = deferred.library.add_by_isbn(deferred.ann, KNOWN_ISBN)
+    deferred.queue.run_pending()
+    deferred.library.refresh(deferred.ann, entry.id)
+    assert deferred.queue.jobs == [entry.id]
+    assert deferred.user_books.get(entry.id).sync_status is SyncStatus.PENDING
+    deferred.queue.run_pending()
+    assert deferred.user_books.get(entry.id).sync_status is SyncStatus.SYNCED
+
+
+def test_resume_pending_jobs_queues_every_users_pending_entries_once(deferred):
+    first = deferred.library.add_by_isbn(deferred.ann, KNOWN_ISBN)
+    second = deferred.library.add_by_isbn(deferred.bob, JAPANESE_ISBN)
+    deferred.library.add_manual(deferred.ann, "Zine")  # nothing to fetch: never pending
+    assert deferred.queue.run_pending() == 2
+    for entry in (first, second):
+        deferred.user_books.update(entry.id, deferred.user_books.get(entry.id).version, {"sync_status": SyncStatus.PENDING})
+    assert deferred.library.resume_pending_jobs() == 2
+    assert sorted(deferred.queue.jobs) == sorted([first.id, second.id])

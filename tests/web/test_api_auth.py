@@ -87,6 +87,7 @@ def test_every_library_route_needs_login(client, method, path):
     assert response.get_json() == {"error": {"code": "unauthorized", "message": "Log in first."}}
 
 
+@pytest.mark.slow
 def test_concurrent_registrations_of_one_name_give_one_201_and_the_rest_409(app):
     def attempt(i):
         client = app.test_client()

@@ -52,6 +52,7 @@ def test_a_missing_image_field_is_400(user):
     assert response.status_code == 400 and "image" in response.get_json()["error"]["message"]
 
 
+@pytest.mark.slow
 def test_a_decompression_bomb_is_refused_without_decoding_it(user):
     bomb = blank_1bit_png(30_000, 30_000)
     assert len(bomb) < 200_000

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from typing import Callable
 
 import requests
 from requests.adapters import HTTPAdapter
@@ -34,23 +35,32 @@ def make_session(retries: int = 3, backoff: float = 0.5) -> requests.Session:
 
 
 class RateLimiter:
-    """Spaces calls at least `min_interval` seconds apart, across threads."""
+    """Spaces calls at least `min_interval` seconds apart, across threads.
 
-    def __init__(self, min_interval: float):
+    `clock` returns monotonic seconds and `sleep` waits that many seconds; tests pass fakes."""
+
+    def __init__(
+        self,
+        min_interval: float,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ):
         self.min_interval = max(0.0, float(min_interval))
+        self._clock = clock
+        self._sleep = sleep
         self._lock = threading.Lock()
-        self._next = 0.0
+        self._next: float | None = None
 
     def wait(self) -> None:
         if self.min_interval <= 0:
             return
         with self._lock:
-            now = time.monotonic()
-            start = max(now, self._next)
+            now = self._clock()
+            start = now if self._next is None else max(now, self._next)
             self._next = start + self.min_interval
         # Each caller reserves its slot under the lock, then sleeps outside it.
         if start > now:
-            time.sleep(start - now)
+            self._sleep(start - now)
 
 
 def get_json(session: requests.Session, url: str, params: dict, timeout: float, provider: str):

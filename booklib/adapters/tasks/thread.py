@@ -7,7 +7,6 @@ import weakref
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from typing import Callable
 
-from booklib.domain.errors import TaskQueueError
 
 log = logging.getLogger(__name__)
 
@@ -23,8 +22,11 @@ class ThreadTaskQueue:
     def enqueue_metadata_job(self, user_book_id: str) -> None:
         try:
             future = self._executor.submit(self._run, {"user_book_id": user_book_id})
-        except RuntimeError:  # shut down: the process is exiting, and the next start resumes the job
-            raise TaskQueueError("The background job pool is shutting down.") from None
+        except RuntimeError:
+            # Shutting down: the entry is stored PENDING already and is queued again when the app
+            # next starts (resume_pending_jobs); failing the request now would not undo that.
+            log.warning("metadata job for %s not queued: the queue is shutting down", user_book_id)
+            return
         with self._lock:
             self._futures.add(future)
         future.add_done_callback(self._forget)
