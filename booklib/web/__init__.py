@@ -12,6 +12,7 @@ from booklib.config import Settings
 from booklib.container import Container, build_container
 
 from . import api, auth, books, errors, health, login
+from . import security
 
 log = logging.getLogger(__name__)
 csrf = CSRFProtect()
@@ -46,6 +47,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.extensions["booklib.container"] = container
 
     csrf.init_app(app)
+    security.init_app(app, settings)
     login.init_app(app)
     errors.init_app(app)
     app.register_blueprint(health.bp)
