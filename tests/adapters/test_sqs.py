@@ -12,6 +12,7 @@ from moto import mock_aws
 from booklib.adapters.tasks import sqs as sqs_adapter
 from booklib.adapters.tasks.sqs import SqsTaskQueue, as_lambda_record, ensure_queues, queue_names
 from booklib.container import build_container
+from booklib.domain.errors import TaskQueueError
 
 
 @pytest.fixture
@@ -66,9 +67,9 @@ def test_enqueue_sends_the_job_body(client):
     assert [json.loads(m["Body"]) for m in messages] == [{"user_book_id": "entry-1"}]
 
 
-def test_enqueue_failure_is_logged_not_raised(client, caplog):
+def test_enqueue_failure_is_logged_and_raised_for_the_service_to_mark_the_entry(client, caplog):
     queue = SqsTaskQueue(client, "https://sqs.us-east-1.amazonaws.com/123456789012/missing")
-    with caplog.at_level(logging.ERROR):
+    with caplog.at_level(logging.ERROR), pytest.raises(TaskQueueError):
         queue.enqueue_metadata_job("entry-2")
     assert "could not be queued" in caplog.text
 

@@ -124,7 +124,7 @@ def test_provider_trouble_is_retried_then_the_entry_fails_on_the_last_receive(aw
             time.sleep(0.3)
     assert [(r.succeeded, r.failed) for r in outcomes] == [(0, 1), (0, 1), (1, 0)]
     stored = client.get(f"/api/v1/books/{entry['id']}").get_json()
-    assert stored["sync_status"] == "FAILED" and "unavailable" in stored["sync_error"]
+    assert stored["sync_status"] == "FAILED" and "couldn't reach the book services" in stored["sync_error"]
     assert count(aws.sqs, aws.queues.queue_url) == 0 and count(aws.sqs, aws.queues.dlq_url) == 0
 
 

@@ -92,7 +92,7 @@ def sqs_moto_queue(handler: Handler):
                         continue
                     client.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
 
-        yield QueueHarness(SqsTaskQueue(url, client=client), drain=drain, notes={"client": client, "url": url})
+        yield QueueHarness(SqsTaskQueue(client, url), drain=drain, notes={"client": client, "url": url})
 
 
 TASK_QUEUES: dict[str, Callable[[Handler], ContextManager[QueueHarness]]] = {

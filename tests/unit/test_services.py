@@ -8,7 +8,7 @@ import pytest
 from booklib.adapters.memory import make_repositories
 from booklib.adapters.metadata import ChainProvider, GoogleBooksProvider, OpenLibraryProvider, make_session
 from booklib.adapters.tasks.inline import InlineTaskQueue
-from booklib.domain.errors import ConflictError, MetadataUnavailableError, NotFoundError, ValidationError
+from booklib.domain.errors import ConflictError, MetadataUnavailableError, NotFoundError, TaskQueueError, ValidationError
 from booklib.domain.model import ListQuery, SyncStatus
 from booklib.domain.services import LibraryService, MetadataSyncService
 from tests.conftest import JAPANESE_ISBN, KNOWN_ISBN, OPEN_LIBRARY_ISBN, UNKNOWN_ISBN
@@ -104,7 +104,7 @@ def test_providers_down_fails_the_entry_on_the_final_attempt_only(services, stub
     entry = services.library.add_by_isbn(services.ann, JAPANESE_ISBN)
     stored = services.library.get_entry(services.ann, entry.id).to_dict()
     assert stored["sync_status"] == "FAILED"
-    assert "unavailable" in stored["sync_error"] and "503" in stored["sync_error"]
+    assert "couldn't reach the book services" in stored["sync_error"]  # words, not an exception
 
     stub.reset()  # the providers are back: "try again" now succeeds
     services.library.refresh(services.ann, entry.id)
@@ -138,9 +138,38 @@ def test_malformed_messages_are_refused(services, message):
         services.sync.handle_message(message)
 
 
-def test_a_job_for_a_deleted_entry_is_not_found(services):
-    with pytest.raises(NotFoundError):
-        services.sync.handle_message({"user_book_id": "gone"})
+def test_a_job_for_a_deleted_entry_is_done(services):
+    assert services.sync.handle_message({"user_book_id": "gone"}) is None
+
+
+class RefusingQueue:
+    def __init__(self, handler):
+        self.refused = []
+
+    def enqueue_metadata_job(self, user_book_id: str) -> None:
+        self.refused.append(user_book_id)
+        raise TaskQueueError("The job queue could not be reached (EndpointConnectionError).")
+
+
+def test_a_job_the_queue_refused_leaves_the_entry_failed_with_try_again(stub):
+    services = build(stub, RefusingQueue)
+    entry = services.library.add_by_isbn(services.ann, KNOWN_ISBN)
+    assert services.queue.refused == [entry.id]
+    stored = services.user_books.get(entry.id)
+    assert stored.sync_status is SyncStatus.FAILED and "Try again" in stored.sync_error
+    assert entry.user_book.sync_status is SyncStatus.FAILED  # what the caller is answered
+
+
+def test_a_failure_that_is_not_the_providers_ends_the_job_on_the_final_attempt(services, monkeypatch):
+    entry = services.library.add_manual(services.ann, "x")  # a stored entry to hang a job on
+    pending = services.user_books.update(entry.id, entry.user_book.version, {"sync_status": SyncStatus.PENDING})
+    monkeypatch.setattr(services.sync, "_look_up", lambda user_book: {}["boom"])
+    with pytest.raises(KeyError):
+        services.sync.sync(entry.id, final_attempt=False)
+    assert services.user_books.get(entry.id).sync_status is SyncStatus.PENDING
+    assert services.sync.sync(entry.id, final_attempt=True) is SyncStatus.FAILED
+    stored = services.user_books.get(entry.id)
+    assert stored.version == pending.version + 1 and "couldn't use" in stored.sync_error
 
 
 def test_edits_override_for_this_user_only(services):
@@ -226,8 +255,7 @@ def test_the_entry_stays_pending_until_its_job_runs(deferred):
 def test_a_job_whose_entry_was_deleted_meanwhile_changes_nothing(deferred, stub):
     entry = deferred.library.add_by_isbn(deferred.ann, KNOWN_ISBN)
     deferred.library.delete_entry(deferred.ann, entry.id)
-    with pytest.raises(NotFoundError):
-        deferred.sync.handle_message({"user_book_id": entry.id})
+    assert deferred.sync.handle_message({"user_book_id": entry.id}) is None  # done, not an error
     assert stub.requests == []  # nobody was asked about a book no one waits for
     assert deferred.books.get(entry.book.id).title is None
 

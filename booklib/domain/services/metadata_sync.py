@@ -54,7 +54,7 @@ class MetadataSyncService:
             return self.finish(user_book.id, SyncStatus.FAILED, "This book has no ISBN to look up.")
         metadata = self.provider.lookup(book.isbn)
         if metadata is None or metadata.is_empty():
-            return self.finish(user_book.id, SyncStatus.FAILED, NOT_FOUND_MESSAGE)
+            return self.finish(user_book.id, SyncStatus.FAILED, NOT_FOUND_MESSAGE.format(isbn=book.isbn))
         fresh = self.books.get(book.id) or book
         self.books.update(
             replace(
@@ -91,7 +91,7 @@ class MetadataSyncService:
 
 
 FINISH_ATTEMPTS = 8
-NOT_FOUND_MESSAGE = "Neither Google Books nor Open Library knows this ISBN. You can fill in the details yourself."
+NOT_FOUND_MESSAGE = "Neither Google Books nor Open Library knows ISBN {isbn}. You can fill in the details yourself."
 UNREACHABLE_MESSAGE = "We couldn't reach the book services. Press \"Try again\" later."
 UNREADABLE_MESSAGE = "The book services sent an answer we couldn't use. Press \"Try again\" later."
 
