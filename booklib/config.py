@@ -45,6 +45,8 @@ class Settings:
     # Seconds between calls to Google Books; without an API key Google allows about one a second.
     google_books_min_interval: float | None = None
     metadata_timeout: float = 10.0
+    # Seconds one metadata job may spend asking the providers (on Lambda, less if its time runs out).
+    metadata_job_budget: float = 60.0
     metadata_retries: int = 3
     metadata_backoff: float = 0.5
     task_workers: int = 4
@@ -99,6 +101,7 @@ class Settings:
             open_library_url=(env.get("OPEN_LIBRARY_URL") or cls.open_library_url).rstrip("/"),
             google_books_min_interval=_float(env, "GOOGLE_BOOKS_MIN_INTERVAL"),
             metadata_timeout=_float(env, "METADATA_TIMEOUT") or cls.metadata_timeout,
+            metadata_job_budget=_float(env, "METADATA_JOB_BUDGET") or cls.metadata_job_budget,
             task_workers=_int(env, "BOOKLIB_TASK_WORKERS") or cls.task_workers,
             pending_retry_minutes=_float(env, "BOOKLIB_PENDING_RETRY_MINUTES") or cls.pending_retry_minutes,
             barcode_readers=tuple(

@@ -224,7 +224,8 @@ class Container(containers.DeclarativeContainer):
     password_hasher = providers.Singleton(_password_hasher)
     metadata_provider = providers.Singleton(_metadata_provider, config)
     metadata_sync = providers.Singleton(
-        MetadataSyncService, storage.provided.books, storage.provided.user_books, metadata_provider
+        MetadataSyncService, storage.provided.books, storage.provided.user_books, metadata_provider,
+        config.metadata_job_budget,
     )
     task_queue = providers.Selector(
         config.tasks,

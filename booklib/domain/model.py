@@ -217,6 +217,26 @@ class BookMetadata:
     def is_empty(self) -> bool:
         return not (self.title or self.author)
 
+    @classmethod
+    def from_provider(cls, source: str, **fields) -> "BookMetadata":
+        """What a provider answered, made safe to store: text only (anything else is dropped), trimmed,
+        cut to the field limits, and a cover only as an https URL."""
+        texts = {name: _clipped(fields.get(name), FIELD_LIMITS[name]) for name in EDITABLE_FIELDS}
+        cover = _clipped(fields.get("cover_image_url"), MAX_COVER_URL_LENGTH)
+        if cover and not cover.lower().startswith("https://"):
+            cover = None
+        return cls(**texts, cover_image_url=cover, source=source)
+
+
+MAX_COVER_URL_LENGTH = 2000
+
+
+def _clipped(value: object, limit: int) -> str | None:
+    if not isinstance(value, str):
+        return None
+    text = value.strip()[:limit].rstrip()
+    return text or None
+
 
 class Sort(str, enum.Enum):
     DATE_ADDED = "date_added"  # newest first

@@ -80,10 +80,12 @@ class TaskQueue(Protocol):
 class MetadataProvider(Protocol):
     name: str
 
-    def lookup(self, isbn: str) -> BookMetadata | None:
-        """Metadata for the ISBN, None when the provider knows no such book.
+    def lookup(self, isbn: str, deadline: float | None = None) -> BookMetadata | None:
+        """Metadata for the ISBN, None when the provider knows no such book. With a deadline
+        (time.monotonic() seconds) no attempt runs past it.
 
-        Raises MetadataUnavailableError when the provider cannot answer now (timeouts, 429, 5xx)."""
+        Raises MetadataUnavailableError when the provider cannot answer now (timeouts, 429, 5xx, an
+        answer of the wrong shape, no time left)."""
 
 
 class PasswordHasher(Protocol):

@@ -261,3 +261,24 @@ def test_stub_stop_joins_its_thread():
     thread = stub._thread
     stub.stop()
     assert not thread.is_alive()
+
+
+def test_retry_after_is_capped():
+    from urllib3 import HTTPResponse
+
+    from booklib.adapters.metadata.http import MAX_RETRY_AFTER, BoundedRetry
+
+    response = HTTPResponse(status=429, headers={"Retry-After": "21600"})
+    assert BoundedRetry(total=3).get_retry_after(response) == MAX_RETRY_AFTER
+
+
+def test_no_retry_is_made_past_the_jobs_deadline(stub):
+    import time
+
+    from booklib.adapters.metadata.http import deadline_of_job, get_json, make_session
+
+    stub.fail_next("/books/v1", [503] * 8, retry_after=2)
+    with make_session(retries=5, backoff=0.01) as session, deadline_of_job(time.monotonic() + 2.5):
+        with pytest.raises(MetadataUnavailableError):
+            get_json(session, f"{stub.google_url}/volumes", {"q": "isbn:9780306406157"}, 5.0, "Google Books")
+    assert len(stub.requests) == 1  # waiting 2 s for a second attempt would leave it under a second

@@ -128,30 +128,10 @@ MALFORMED = {
     "non-text-values": ({"items": [{"volumeInfo": {"title": 5}}]}, {"@record": {"title": 5}}),
 }
 
-# What the providers do today with each malformed answer (checked by the xfails staying xfails).
-_CRASHES = ("crashes (AttributeError/TypeError) instead of None or MetadataUnavailableError", (AttributeError, TypeError))
-_NOT_TEXT = ("answers BookMetadata with a non-text title", AssertionError)
-KNOWN_BUGS = {
-    ("google-books", "wrong-containers"): _CRASHES,
-    ("chain", "wrong-containers"): _CRASHES,
-    ("google-books", "members-not-objects"): _CRASHES,
-    ("open-library", "members-not-objects"): _CRASHES,
-    ("chain", "members-not-objects"): _CRASHES,
-    ("google-books", "fields-of-wrong-type"): _CRASHES,
-    ("open-library", "fields-of-wrong-type"): _CRASHES,
-    ("chain", "fields-of-wrong-type"): _CRASHES,
-    ("google-books", "non-text-values"): _NOT_TEXT,
-    ("open-library", "non-text-values"): _NOT_TEXT,
-    ("chain", "non-text-values"): _NOT_TEXT,
-}
-
-
 def _malformed_params():
     for index, (kind, bodies) in enumerate(MALFORMED.items()):
         for name in sorted(METADATA_PROVIDERS):
-            bug = KNOWN_BUGS.get((name, kind))
-            marks = [pytest.mark.xfail(strict=True, reason=f"{name} {bug[0]}", raises=bug[1])] if bug else []
-            yield pytest.param(name, f"97999{index:08d}", *bodies, id=f"{name}-{kind}", marks=marks)
+            yield pytest.param(name, f"97999{index:08d}", *bodies, id=f"{name}-{kind}")
 
 
 @pytest.mark.parametrize("name, isbn, google_body, open_library_body", list(_malformed_params()))
@@ -180,3 +160,38 @@ def test_invalid_json_is_unavailable_with_a_readable_reason(case, stub):
         provider = spec.build(stub.google_url, stub.open_library_url, session, 5.0)
         with pytest.raises(MetadataUnavailableError, match="invalid JSON"):
             provider.lookup(isbn)
+
+
+def test_an_answer_too_large_to_be_a_book_is_unavailable(case, stub):
+    name, spec = case
+    isbn = "9799900000990"
+    huge = json.dumps({"items": [{"volumeInfo": {"title": "T", "description": "x" * (3 * 1024 * 1024)}}]})
+    stub.add_google(isbn, huge)
+    stub.add_open_library(isbn, _open_library_answer(isbn, {"title": "T", "notes": "x" * (3 * 1024 * 1024)}))
+    with make_session(retries=0) as session:
+        provider = spec.build(stub.google_url, stub.open_library_url, session, 5.0)
+        with pytest.raises(MetadataUnavailableError, match="more than"):
+            provider.lookup(isbn)
+
+
+def test_long_texts_are_cut_to_the_field_limits_and_covers_must_be_https(case, stub):
+    name, spec = case
+    isbn = "9799900000991"
+    stub.add_google(isbn, {"items": [{"volumeInfo": {"title": "T" * 900, "description": "d" * 30000,
+                                                     "imageLinks": {"thumbnail": "javascript:alert(1)"}}}]})
+    stub.add_open_library(isbn, _open_library_answer(isbn, {"title": "T" * 900, "cover": {"large": "ftp://x/y.jpg"}}))
+    with make_session(retries=0) as session:
+        metadata = spec.build(stub.google_url, stub.open_library_url, session, 5.0).lookup(isbn)
+    assert len(metadata.title) == 500 and metadata.cover_image_url is None
+    assert metadata.description is None or len(metadata.description) == 20000
+
+
+def test_no_attempt_starts_past_the_deadline(case, stub):
+    import time
+
+    name, spec = case
+    with make_session(retries=0) as session:
+        provider = spec.build(stub.google_url, stub.open_library_url, session, 5.0)
+        with pytest.raises(MetadataUnavailableError, match="out of time"):
+            provider.lookup(spec.known_isbn, deadline=time.monotonic() - 1)
+    assert stub.requests == []

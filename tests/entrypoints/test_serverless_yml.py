@@ -56,8 +56,11 @@ def test_runtime_handlers_and_environment(sls):
     assert env["BOOKLIB_BACKEND"] == "dynamodb" and env["BOOKLIB_TASKS"] == "sqs"
     assert env["ENVIRONMENT"] == "${sls:stage}"
     assert env["METADATA_QUEUE_URL"] == {"Ref": "MetadataQueue"}
-    assert env["SECRET_KEY"].startswith("${")  # resolved at deploy time, never a value in the file
-    assert "{{resolve:ssm:/booklib/${sls:stage}/secret-key}}" == sls["params"]["default"]["secretKey"]
+    # The secret key is in no environment: the api function reads the SSM SecureString at cold start.
+    assert all("SECRET_KEY" not in (f.get("environment") or {}) for f in [provider, *sls["functions"].values()])
+    assert sls["functions"]["api"]["environment"] == {"SECRET_KEY_PARAMETER": "${param:secretKeyParameter}"}
+    assert sls["params"]["default"]["secretKeyParameter"] == "/booklib/${sls:stage}/secret-key"
+    assert "secret" not in str(sls["functions"]["worker"]).lower() and "secret" not in str(sls["functions"]["sweeper"]).lower()
     for function in sls["functions"].values():
         module, _, name = function["handler"].replace("/", ".").rpartition(".")
         assert callable(getattr(importlib.import_module(module), name))
@@ -143,7 +146,7 @@ def recorded(settings, monkeypatch):
     dummy_aws_env(monkeypatch)
     monkeypatch.delenv("AWS_ENDPOINT_URL_SQS", raising=False)
 
-    calls: dict[str, set] = {"api": set(), "worker": set()}
+    calls: dict[str, set] = {"api": set(), "worker": set(), "sweeper": set()}
     phase = ["api"]
     with moto_in_process():
         import boto3
@@ -189,6 +192,13 @@ def recorded(settings, monkeypatch):
 
         phase[0] = "api"
         assert web.post(f"/api/v1/books/{entry['id']}/refresh").status_code == 202
+
+        phase[0] = "sweeper"
+        from datetime import timedelta
+
+        assert container.library().resume_pending_jobs(stale_after=timedelta(0)) == 1
+
+        phase[0] = "api"
         assert web.delete(f"/api/v1/books/{entry['id']}").status_code == 204
         assert web.delete(f"/api/v1/books/{manual['id']}").status_code == 204
         assert web.post("/api/v1/auth/logout").status_code == 204
@@ -197,7 +207,7 @@ def recorded(settings, monkeypatch):
 
 @pytest.mark.slow
 def test_roles_allow_exactly_the_actions_the_code_uses(sls, recorded):
-    for function, role in (("api", "ApiRole"), ("worker", "WorkerRole")):
+    for function, role in (("api", "ApiRole"), ("worker", "WorkerRole"), ("sweeper", "SweeperRole")):
         needed = recorded[function]
         granted = granted_permissions(sls, role)
         missing = needed - granted
@@ -207,3 +217,20 @@ def test_roles_allow_exactly_the_actions_the_code_uses(sls, recorded):
         assert granted_dynamodb == used_dynamodb, f"{role} grants unused {sorted(granted_dynamodb - used_dynamodb)}"
     assert ("sqs:SendMessage", "queue") in recorded["api"]
     assert ("sqs:SendMessage", "queue") in granted_permissions(sls, "ApiRole")
+
+
+def test_concurrency_and_throttling_are_bounded_per_stage(sls):
+    functions = sls["functions"]
+    assert functions["api"]["reservedConcurrency"] == "${param:apiConcurrency}"
+    assert functions["sweeper"]["reservedConcurrency"] == 1
+    routes = sls["resources"]["extensions"]["HttpApiStage"]["Properties"]["DefaultRouteSettings"]
+    assert routes == {"ThrottlingRateLimit": "${param:apiRateLimit}", "ThrottlingBurstLimit": "${param:apiBurstLimit}"}
+    for stage in ("default", "prod"):
+        params = {**sls["params"]["default"], **sls["params"][stage]}
+        assert 0 < params["apiConcurrency"] and 0 < params["apiRateLimit"] <= params["apiBurstLimit"]
+
+
+def test_the_sweeper_runs_on_a_schedule_and_requeues_stale_jobs(sls):
+    sweeper = sls["functions"]["sweeper"]
+    assert sweeper["events"] == [{"schedule": "rate(15 minutes)"}]
+    assert sweeper["handler"] == "booklib/entrypoints/lambda_sweeper.handler"

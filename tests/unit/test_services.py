@@ -163,7 +163,7 @@ def test_a_job_the_queue_refused_leaves_the_entry_failed_with_try_again(stub):
 def test_a_failure_that_is_not_the_providers_ends_the_job_on_the_final_attempt(services, monkeypatch):
     entry = services.library.add_manual(services.ann, "x")  # a stored entry to hang a job on
     pending = services.user_books.update(entry.id, entry.user_book.version, {"sync_status": SyncStatus.PENDING})
-    monkeypatch.setattr(services.sync, "_look_up", lambda user_book: {}["boom"])
+    monkeypatch.setattr(services.sync, "_look_up", lambda user_book, deadline: {}["boom"])
     with pytest.raises(KeyError):
         services.sync.sync(entry.id, final_attempt=False)
     assert services.user_books.get(entry.id).sync_status is SyncStatus.PENDING

@@ -11,11 +11,11 @@ class ChainProvider:
         self.providers = list(providers)
         self.name = " and ".join(p.name for p in self.providers)
 
-    def lookup(self, isbn: str) -> BookMetadata | None:
+    def lookup(self, isbn: str, deadline: float | None = None) -> BookMetadata | None:
         failures = []
         for provider in self.providers:
             try:
-                metadata = provider.lookup(isbn)
+                metadata = provider.lookup(isbn, deadline=deadline)
             except MetadataUnavailableError as error:
                 failures.append(error.message)
                 continue

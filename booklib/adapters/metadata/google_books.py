@@ -6,7 +6,7 @@ import requests
 
 from booklib.domain.model import BookMetadata
 
-from .http import RateLimiter, get_json, https
+from .http import RateLimiter, deadline_of_job, expected_shape, get_json, https
 
 IMAGE_SIZES = ("extraLarge", "large", "medium", "small", "thumbnail", "smallThumbnail")
 
@@ -28,23 +28,28 @@ class GoogleBooksProvider:
         self.timeout = timeout
         self.limiter = RateLimiter(min_interval)
 
-    def lookup(self, isbn: str) -> BookMetadata | None:
+    def lookup(self, isbn: str, deadline: float | None = None) -> BookMetadata | None:
         params = {"q": f"isbn:{isbn}"}
         if self.api_key:
             params["key"] = self.api_key
         self.limiter.wait()
-        payload = get_json(self.session, f"{self.base_url}/volumes", params, self.timeout, self.name)
+        with deadline_of_job(deadline):
+            payload = get_json(self.session, f"{self.base_url}/volumes", params, self.timeout, self.name)
+        with expected_shape(self.name):
+            return self._parse(payload, isbn)
+
+    def _parse(self, payload, isbn: str) -> BookMetadata | None:
         items = payload.get("items") if isinstance(payload, dict) else None
         if not items:
             return None
         info = _best_item(items, isbn).get("volumeInfo") or {}
-        metadata = BookMetadata(
+        metadata = BookMetadata.from_provider(
+            self.name,
             title=_title(info),
             author=", ".join(info.get("authors") or []) or None,
             genre=(info.get("categories") or [None])[0],
             cover_image_url=_cover(info.get("imageLinks") or {}),
-            description=info.get("description") or None,
-            source=self.name,
+            description=info.get("description"),
         )
         return None if metadata.is_empty() else metadata
 
@@ -60,7 +65,7 @@ def _best_item(items: list[dict], isbn: str) -> dict:
 
 def _title(info: dict) -> str | None:
     title, subtitle = info.get("title"), info.get("subtitle")
-    if title and subtitle:
+    if isinstance(title, str) and isinstance(subtitle, str) and title and subtitle:
         return f"{title}: {subtitle}"
     return title or None
 

@@ -1,26 +1,71 @@
-"""HTTP plumbing shared by the metadata providers: a retrying session, a rate limiter, error mapping."""
+"""HTTP plumbing shared by the metadata providers: a retrying session bounded in time, a rate limiter,
+a size cap on answers, and error mapping."""
 
 from __future__ import annotations
 
+import json
 import threading
 import time
+from contextlib import contextmanager
 from typing import Callable
 
 import requests
 from requests.adapters import HTTPAdapter
-from urllib3.exceptions import ReadTimeoutError
+from urllib3.exceptions import MaxRetryError, ReadTimeoutError, ResponseError
 from urllib3.util.retry import Retry
 
 from booklib import __version__
 from booklib.domain.errors import MetadataUnavailableError
 
 RETRY_STATUSES = (429, 500, 502, 503, 504)
+# A provider asking to come back later than this is treated as unavailable now: the job is retried
+# by its queue instead of holding a worker (urllib3 alone would wait up to 6 hours).
+MAX_RETRY_AFTER = 5.0
+# No attempt starts with less time than this left before the job's deadline.
+MIN_ATTEMPT_SECONDS = 1.0
+# A book's record is a few kilobytes; anything past this is not an answer worth reading.
+MAX_ANSWER_BYTES = 2 * 1024 * 1024
+
+_job = threading.local()  # the deadline of the job this thread is running, read by BoundedRetry
+
+
+@contextmanager
+def deadline_of_job(deadline: float | None):
+    """Within this block, HTTP attempts and retries stop at `deadline` (time.monotonic() seconds)."""
+    previous = getattr(_job, "deadline", None)
+    _job.deadline = deadline
+    try:
+        yield
+    finally:
+        _job.deadline = previous
+
+
+def seconds_left() -> float | None:
+    deadline = getattr(_job, "deadline", None)
+    return None if deadline is None else deadline - time.monotonic()
+
+
+class BoundedRetry(Retry):
+    """urllib3's Retry, with Retry-After capped and no retry past the job's deadline."""
+
+    def get_retry_after(self, response):
+        after = super().get_retry_after(response)
+        return None if after is None else min(after, MAX_RETRY_AFTER)
+
+    def increment(self, method=None, url=None, response=None, error=None, _pool=None, _stacktrace=None):
+        new = super().increment(method, url, response, error, _pool, _stacktrace)
+        left = seconds_left()
+        wait = (self.get_retry_after(response) or 0) if response is not None else 0
+        if left is not None and left < MIN_ATTEMPT_SECONDS + wait:
+            raise MaxRetryError(_pool, url, error or ResponseError("out of time for another attempt"))
+        return new
 
 
 def make_session(retries: int = 3, backoff: float = 0.5) -> requests.Session:
-    retry = Retry(
+    retry = BoundedRetry(
         total=retries,
         backoff_factor=backoff,
+        backoff_max=MAX_RETRY_AFTER,
         status_forcelist=RETRY_STATUSES,
         allowed_methods=frozenset({"GET"}),
         respect_retry_after_header=True,
@@ -65,8 +110,15 @@ class RateLimiter:
 
 def get_json(session: requests.Session, url: str, params: dict, timeout: float, provider: str):
     """GET and decode JSON, turning every way of failing into MetadataUnavailableError."""
+    left = seconds_left()
+    if left is not None:
+        if left < MIN_ATTEMPT_SECONDS:
+            raise MetadataUnavailableError(f"{provider} was not asked: the job ran out of time")
+        timeout = min(timeout, left)
     try:
-        response = session.get(url, params=params, timeout=timeout)
+        with session.get(url, params=params, timeout=timeout, stream=True) as response:
+            status = response.status_code
+            body = _bounded_body(response, provider) if status < 400 else b""
     except requests.Timeout:
         raise MetadataUnavailableError(f"{provider} timed out after {timeout:g} s") from None
     except requests.RequestException as error:
@@ -75,7 +127,6 @@ def get_json(session: requests.Session, url: str, params: dict, timeout: float, 
         if isinstance(getattr(cause, "reason", None), ReadTimeoutError):
             raise MetadataUnavailableError(f"{provider} timed out after {timeout:g} s") from None
         raise MetadataUnavailableError(f"{provider} could not be reached ({type(error).__name__})") from None
-    status = response.status_code
     if status == 429:
         raise MetadataUnavailableError(f"{provider} answered 429: too many requests")
     if status >= 500:
@@ -83,12 +134,34 @@ def get_json(session: requests.Session, url: str, params: dict, timeout: float, 
     if status >= 400:
         raise MetadataUnavailableError(f"{provider} rejected the request: answered {status}")
     try:
-        return response.json()
+        return json.loads(body)
     except ValueError:
         raise MetadataUnavailableError(f"{provider} answered with invalid JSON") from None
 
 
+def _bounded_body(response: requests.Response, provider: str) -> bytes:
+    declared = response.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) > MAX_ANSWER_BYTES:
+        raise MetadataUnavailableError(f"{provider} answered {int(declared)} bytes, more than a book's record")
+    body = b""
+    for chunk in response.iter_content(64 * 1024):
+        body += chunk
+        if len(body) > MAX_ANSWER_BYTES:
+            raise MetadataUnavailableError(f"{provider} answered more than {MAX_ANSWER_BYTES} bytes")
+    return body
+
+
+@contextmanager
+def expected_shape(provider: str):
+    """Parsing an answer that is JSON but not the shape documented: the provider is unavailable for now
+    (the chain asks the next one, the queue retries later), never a crash of the job."""
+    try:
+        yield
+    except (AttributeError, TypeError, KeyError, IndexError, ValueError):
+        raise MetadataUnavailableError(f"{provider} answered in an unexpected shape") from None
+
+
 def https(url: str | None) -> str | None:
-    if url and url.startswith("http://"):
+    if isinstance(url, str) and url.startswith("http://"):
         return "https://" + url[len("http://"):]
-    return url or None
+    return url if isinstance(url, str) and url else None

@@ -6,7 +6,7 @@ import requests
 
 from booklib.domain.model import BookMetadata
 
-from .http import get_json, https
+from .http import deadline_of_job, expected_shape, get_json, https
 
 
 class OpenLibraryProvider:
@@ -17,10 +17,15 @@ class OpenLibraryProvider:
         self.session = session
         self.timeout = timeout
 
-    def lookup(self, isbn: str) -> BookMetadata | None:
+    def lookup(self, isbn: str, deadline: float | None = None) -> BookMetadata | None:
         key = f"ISBN:{isbn}"
         params = {"bibkeys": key, "format": "json", "jscmd": "data"}
-        payload = get_json(self.session, f"{self.base_url}/api/books", params, self.timeout, self.name)
+        with deadline_of_job(deadline):
+            payload = get_json(self.session, f"{self.base_url}/api/books", params, self.timeout, self.name)
+        with expected_shape(self.name):
+            return self._parse(payload, key)
+
+    def _parse(self, payload, key: str) -> BookMetadata | None:
         if not isinstance(payload, dict) or not payload:
             return None
         data = payload.get(key) or next(iter(payload.values()))
@@ -28,13 +33,14 @@ class OpenLibraryProvider:
             return None
         title, subtitle = data.get("title"), data.get("subtitle")
         cover = data.get("cover") or {}
-        metadata = BookMetadata(
-            title=f"{title}: {subtitle}" if title and subtitle else title or None,
+        metadata = BookMetadata.from_provider(
+            self.name,
+            title=f"{title}: {subtitle}" if isinstance(title, str) and isinstance(subtitle, str) and title and subtitle
+            else title,
             author=", ".join(a["name"] for a in data.get("authors") or [] if a.get("name")) or None,
             genre=next((s["name"] for s in data.get("subjects") or [] if s.get("name")), None),
             cover_image_url=https(cover.get("large") or cover.get("medium") or cover.get("small")),
             description=_description(data),
-            source=self.name,
         )
         return None if metadata.is_empty() else metadata
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 
 from booklib.domain.errors import MetadataUnavailableError, NotFoundError, ValidationError
 
@@ -23,6 +24,8 @@ log = logging.getLogger(__name__)
 # rather than lost to a timeout that would return the whole batch (one job can take about
 # metadata timeout x retries x providers).
 TIME_MARGIN_MS = 30_000
+# A job's provider calls stop this long before the Lambda's deadline, so its outcome is still written.
+JOB_END_MARGIN_MS = 10_000
 
 
 def process_batch(event: dict, service, context=None) -> dict:
@@ -35,12 +38,12 @@ def process_batch(event: dict, service, context=None) -> dict:
             log.warning("little time left: handing back %d unprocessed message(s)", len(rest))
             failed.extend(rest)
             break
-        if not process_record(record, service):
+        if not process_record(record, service, deadline=_deadline(context)):
             failed.append(record.get("messageId"))
     return {"batchItemFailures": [{"itemIdentifier": message_id} for message_id in failed]}
 
 
-def process_record(record: dict, service) -> bool:
+def process_record(record: dict, service, deadline: float | None = None) -> bool:
     """True when the message is done with (delete it), False to have it delivered again."""
     message_id = record.get("messageId")
     receives = receive_count(record)
@@ -50,7 +53,7 @@ def process_record(record: dict, service) -> bool:
         log.error("message %s (receive %d) is not JSON: %.200r", message_id, receives, record.get("body"))
         return False
     try:
-        status = service.handle_message(message, final_attempt=receives >= MAX_RECEIVE_COUNT)
+        status = service.handle_message(message, final_attempt=receives >= MAX_RECEIVE_COUNT, deadline=deadline)
     except MetadataUnavailableError as exc:
         log.warning(
             "message %s (receive %d of %d): metadata services unavailable, will retry: %s",
@@ -72,6 +75,15 @@ def receive_count(record: dict) -> int:
         return max(1, int((record.get("attributes") or {}).get("ApproximateReceiveCount", 1)))
     except (TypeError, ValueError):
         return 1
+
+
+def _deadline(context) -> float | None:
+    """When this job's HTTP attempts must stop (time.monotonic() seconds): before Lambda's own
+    timeout, leaving room to record the outcome."""
+    if context is None:
+        return None
+    left = _time_left_ms(context)
+    return None if left == float("inf") else time.monotonic() + (left - JOB_END_MARGIN_MS) / 1000
 
 
 def _time_left_ms(context) -> float:

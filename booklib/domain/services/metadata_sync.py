@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import replace
+from typing import Callable
 
 from ..errors import MetadataUnavailableError, NotFoundError, StaleWriteError, ValidationError
 from ..model import SyncStatus, utcnow
@@ -16,18 +18,22 @@ log = logging.getLogger(__name__)
 class MetadataSyncService:
     """The background job: fill a PENDING entry's book from the metadata providers."""
 
-    def __init__(self, books: BookRepository, user_books: UserBookRepository, provider: MetadataProvider):
+    def __init__(self, books: BookRepository, user_books: UserBookRepository, provider: MetadataProvider,
+                 job_budget: float = 60.0, clock: Callable[[], float] = time.monotonic):
         self.books = books
         self.user_books = user_books
         self.provider = provider
+        self.job_budget = job_budget  # seconds one job may spend asking the providers
+        self.clock = clock
 
-    def handle_message(self, message: object, final_attempt: bool = True) -> SyncStatus | None:
+    def handle_message(self, message: object, final_attempt: bool = True,
+                       deadline: float | None = None) -> SyncStatus | None:
         """Run the job a queue message describes. A malformed message raises ValidationError."""
         if not isinstance(message, dict) or not isinstance(message.get("user_book_id"), str):
             raise ValidationError(f"Not a metadata job: {message!r:.200}")
-        return self.sync(message["user_book_id"], final_attempt=final_attempt)
+        return self.sync(message["user_book_id"], final_attempt=final_attempt, deadline=deadline)
 
-    def sync(self, user_book_id: str, final_attempt: bool = True) -> SyncStatus | None:
+    def sync(self, user_book_id: str, final_attempt: bool = True, deadline: float | None = None) -> SyncStatus | None:
         """Returns the entry's new sync status, or None when there was nothing to do.
 
         Idempotent: only a PENDING entry is worked on, and a deleted one is simply done. Before the
@@ -39,8 +45,10 @@ class MetadataSyncService:
             return None
         if user_book.sync_status is not SyncStatus.PENDING:
             return None
+        own_budget = self.clock() + self.job_budget
+        deadline = own_budget if deadline is None else min(deadline, own_budget)
         try:
-            return self._look_up(user_book)
+            return self._look_up(user_book, deadline)
         except Exception as exc:
             if not final_attempt:
                 raise
@@ -48,11 +56,11 @@ class MetadataSyncService:
                 log.exception("metadata job for %s failed", user_book_id)
             return self.finish(user_book_id, SyncStatus.FAILED, reader_reason(exc))
 
-    def _look_up(self, user_book) -> SyncStatus | None:
+    def _look_up(self, user_book, deadline: float) -> SyncStatus | None:
         book = self.books.get(user_book.book_id)
         if book is None or book.isbn is None:
             return self.finish(user_book.id, SyncStatus.FAILED, "This book has no ISBN to look up.")
-        metadata = self.provider.lookup(book.isbn)
+        metadata = self.provider.lookup(book.isbn, deadline=deadline)
         if metadata is None or metadata.is_empty():
             return self.finish(user_book.id, SyncStatus.FAILED, NOT_FOUND_MESSAGE.format(isbn=book.isbn))
         fresh = self.books.get(book.id) or book
