@@ -3,18 +3,21 @@
 Idempotent and resumable: each entity is written as its record plus its guard items, exactly as
 the DynamoDB repositories would write them; items already in the target and equal are skipped;
 items in the target that differ (another user with the same email, an edited record) are reported
-as conflicts and never overwritten."""
+as conflicts and never overwritten. Never means never: every item is written with a condition that
+its key is free, so a record created after the first look at the target (a signup while the copy
+runs) is reported as a conflict too, not replaced."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from booklib.adapters.dynamodb import books, user_books, users
-from booklib.adapters.dynamodb.batch import batch_put, scan_all
+from booklib.adapters.dynamodb.batch import scan_all
 from booklib.adapters.dynamodb.guards import GUARD_PREFIX
-from booklib.adapters.dynamodb.records import Record, book_records, user_book_records, user_records
+from booklib.adapters.dynamodb.records import Record, book_records, put_new_records, user_book_records, user_records
 from booklib.adapters.dynamodb.tables import TableNames
 from booklib.adapters.sqlite import export
 from booklib.domain.model import Book, User
@@ -73,15 +76,17 @@ def conflicts_of(entity, records: list[Record], existing: dict[str, dict]) -> li
 
 class Migration:
     def __init__(self, engine, client, tables: TableNames, *, dry_run: bool = False, progress: Progress | None = None,
-                 batch_size: int = 500):
+                 batch_size: int = 500, workers: int = 8):
         self.engine, self.client, self.tables = engine, client, tables
         self.dry_run = dry_run
         self.progress = progress or Progress()
         self.batch_size = batch_size
+        self.workers = workers  # entities written at once: each write is one conditional PutItem
 
     def run(self) -> list[TableReport]:
         self.refused: set[str] = set()  # ids of users and books not copied: their entries cannot be either
-        return [self._copy(name) for name in TABLE_ORDER]
+        with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="migrate") as self.pool:
+            return [self._copy(name) for name in TABLE_ORDER]
 
     def _orphaned(self, entity) -> list[str]:
         missing = [ref for ref in (getattr(entity, "user_id", None), getattr(entity, "book_id", None)) if ref in self.refused]
@@ -92,9 +97,9 @@ class Migration:
         table = target_table(self.tables, name)
         make_records = RECORDS[name]
         self.progress.start(name, export.count(self.engine, name))
-        existing = scan_all(self.client, table, KEYS[name])
+        existing = scan_all(self.client, table, KEYS[name])  # a first look; the writes check again
         for batch in export.batches(self.engine, name, self.batch_size):
-            pending: list[dict] = []
+            to_write: list[tuple[object, list[Record]]] = []
             for entity in batch:
                 records = make_records(entity, self.tables)
                 problems = self._orphaned(entity) or conflicts_of(entity, records, existing)
@@ -102,18 +107,30 @@ class Migration:
                     report.conflicts.extend(problems)
                     self.refused.add(entity.id)
                     continue
-                missing = [record.item for record in records if record.key not in existing]
+                missing = [record for record in records if record.key not in existing]
                 if missing:
-                    pending.extend(missing)
+                    to_write.append((entity, missing))
                 else:
                     report.already_present += 1
             report.rows_read += len(batch)
-            if pending and not self.dry_run:
-                batch_put(self.client, table, pending)
-            report.items_written += len(pending)
+            if self.dry_run:
+                report.items_written += sum(len(missing) for _, missing in to_write)
+            else:
+                self._write(to_write, report)
             self.progress.advance(len(batch))
         self.progress.finish()
         return report
+
+    def _write(self, to_write: list[tuple[object, list[Record]]], report: TableReport) -> None:
+        outcomes = self.pool.map(lambda pair: put_new_records(self.client, pair[1]), to_write)
+        for (entity, missing), clash in zip(to_write, outcomes):
+            if clash is None:
+                report.items_written += len(missing)
+                continue
+            record, current = clash
+            report.conflicts.extend(conflicts_of(entity, [record], {record.key: current}) or
+                                    [f"{describe(entity)}: {record.key} was taken while the copy ran; not overwritten"])
+            self.refused.add(entity.id)
 
 
 @dataclass

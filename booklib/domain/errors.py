@@ -58,3 +58,9 @@ class TaskQueueError(DomainError):
     """A background job could not be queued (the queue service refused or could not be reached)."""
 
     code = "task_queue_unavailable"
+
+
+class BackendNotReadyError(DomainError):
+    """The storage backend cannot serve requests, for a reason booklib wrote (safe to show anyone)."""
+
+    code = "backend_not_ready"

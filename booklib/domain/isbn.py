@@ -8,6 +8,20 @@ from dataclasses import dataclass
 from .errors import ValidationError
 
 _SEPARATORS = re.compile(r"[\s\-]")
+# ASCII only: str.isdigit() also accepts "²" and Arabic-Indic digits, which would make two spellings of one ISBN.
+_DIGITS = re.compile(r"[0-9]+")
+_ISBN10 = re.compile(r"[0-9]{9}[0-9X]")
+SHOWN_PREFIX = 20  # an error quotes at most this much of what was typed
+
+
+def _digits(text: str) -> bool:
+    return _DIGITS.fullmatch(text) is not None
+
+
+def shown(raw: object) -> str:
+    """What an error message quotes of the input: a short prefix, never a pasted novel."""
+    text = str(raw).strip()
+    return text if len(text) <= SHOWN_PREFIX else text[:SHOWN_PREFIX] + "…"
 
 
 def ean13_check_digit(first12: str) -> str:
@@ -22,7 +36,7 @@ def _isbn10_check_digit(first9: str) -> str:
 
 
 def is_valid_ean13(digits: str) -> bool:
-    return len(digits) == 13 and digits.isdigit() and ean13_check_digit(digits[:12]) == digits[12]
+    return len(digits) == 13 and _digits(digits) and ean13_check_digit(digits[:12]) == digits[12]
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,20 +50,20 @@ class Isbn:
         text = _SEPARATORS.sub("", str(raw)).upper()
         if text.startswith("ISBN"):
             text = text[4:].lstrip(":")
-        if len(text) == 10 and text[:9].isdigit() and (text[9].isdigit() or text[9] == "X"):
+        if _ISBN10.fullmatch(text):
             if _isbn10_check_digit(text[:9]) != text[9]:
-                raise ValidationError(f"'{raw}' is not a valid ISBN-10: the check digit is wrong.", field="isbn")
+                raise ValidationError(f"'{shown(raw)}' is not a valid ISBN-10: the check digit is wrong.", field="isbn")
             body = "978" + text[:9]
             return cls(body + ean13_check_digit(body))
-        if len(text) == 13 and text.isdigit():
+        if len(text) == 13 and _digits(text):
             if not text.startswith(("978", "979")):
                 raise ValidationError(
-                    f"'{raw}' is an EAN-13 but not an ISBN (ISBNs start with 978 or 979).", field="isbn"
+                    f"'{shown(raw)}' is an EAN-13 but not an ISBN (ISBNs start with 978 or 979).", field="isbn"
                 )
             if not is_valid_ean13(text):
-                raise ValidationError(f"'{raw}' is not a valid ISBN-13: the check digit is wrong.", field="isbn")
+                raise ValidationError(f"'{shown(raw)}' is not a valid ISBN-13: the check digit is wrong.", field="isbn")
             return cls(text)
-        raise ValidationError(f"'{raw}' is not an ISBN: expected 10 or 13 digits.", field="isbn")
+        raise ValidationError(f"'{shown(raw)}' is not an ISBN: expected 10 or 13 digits (0-9, or X last).", field="isbn")
 
     @property
     def isbn10(self) -> str | None:

@@ -138,11 +138,17 @@ def check_changes(changes: dict) -> None:
         raise ValueError(f"not changeable on an entry: {', '.join(sorted(unknown))}")
 
 
+def names(unknown) -> str:
+    """Field names for an error message: a few, each cut short (they come from the client)."""
+    listed = sorted(str(name)[:40] for name in unknown)
+    return ", ".join(listed[:5]) + (f" and {len(listed) - 5} more" if len(listed) > 5 else "")
+
+
 def clean_fields(fields: dict) -> dict:
     """Editable fields trimmed and checked against their limits; unknown names are refused."""
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
-        raise ValidationError(f"Unknown fields: {', '.join(sorted(unknown))}.")
+        raise ValidationError(f"Unknown fields: {names(unknown)}.")
     return {name: clean_text(value, name, FIELD_LIMITS[name]) for name, value in fields.items()}
 
 

@@ -27,6 +27,7 @@ def parse_args(argv):
     parser.add_argument("--dry-run", action="store_true", help="read and check everything, write nothing")
     parser.add_argument("--verify", action="store_true", help="only compare source and target; write nothing")
     parser.add_argument("--batch-size", type=int, default=500, help=argparse.SUPPRESS)
+    parser.add_argument("--workers", type=int, default=8, help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
 
@@ -112,11 +113,12 @@ class ConsoleProgress:
             print(f"{self.name}: {self.done}/{self.total} rows done", file=self.stream, flush=True)
 
 
-def migrate(engine, client, tables, dry_run: bool, batch_size: int) -> int:
+def migrate(engine, client, tables, dry_run: bool, batch_size: int, workers: int = 8) -> int:
     from booklib.migration import Migration
 
     started = time.monotonic()
-    reports = Migration(engine, client, tables, dry_run=dry_run, progress=ConsoleProgress(), batch_size=batch_size).run()
+    reports = Migration(engine, client, tables, dry_run=dry_run, progress=ConsoleProgress(), batch_size=batch_size,
+                        workers=workers).run()
     seconds = time.monotonic() - started
     verb = "would write" if dry_run else "written"
     print(f"{'table':<11}{'rows read':>10}{'items ' + verb:>22}{'already present':>17}{'conflicts':>11}")
@@ -162,7 +164,7 @@ def main(argv=None) -> int:
         client, tables = open_target(container, settings)
         if args.verify:
             return verify(engine, client, tables)
-        return migrate(engine, client, tables, args.dry_run, args.batch_size)
+        return migrate(engine, client, tables, args.dry_run, args.batch_size, args.workers)
     except Refused as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_REFUSED

@@ -4,7 +4,7 @@ from flask import Blueprint, jsonify, request
 from flask_login import current_user, login_required, login_user, logout_user
 
 from booklib.domain.errors import ValidationError
-from booklib.domain.model import ENTRY_FIELDS, ListQuery
+from booklib.domain.model import ENTRY_FIELDS, ListQuery, names
 
 from . import current
 from .login import SessionUser
@@ -63,7 +63,7 @@ def add_book():
     body = json_body()
     unknown = set(body) - {"isbn", *ENTRY_FIELDS}
     if unknown:
-        raise ValidationError(f"Unknown fields: {', '.join(sorted(unknown))}.")
+        raise ValidationError(f"Unknown fields: {names(unknown)}.")
     fields = {k: body[k] for k in ENTRY_FIELDS if k in body and k not in ("title", "author")}
     library = current.library()
     if body.get("isbn") not in (None, ""):

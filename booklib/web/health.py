@@ -4,6 +4,8 @@ import logging
 
 from flask import Blueprint, current_app, jsonify
 
+from booklib.domain.errors import BackendNotReadyError
+
 from . import current
 
 bp = Blueprint("health", __name__, url_prefix="/health")
@@ -29,7 +31,10 @@ def ready():
     backend = _settings().backend
     try:
         current.backend_probe().check()
-    except Exception as exc:  # any failure means "not ready", with the reason
-        log.warning("readiness check failed: %s", exc)
-        return jsonify(status="unavailable", backend=backend, reason=str(exc)), 503
+    except BackendNotReadyError as exc:  # a reason booklib wrote: safe to answer
+        log.warning("readiness check failed: %s", exc.message)
+        return jsonify(status="unavailable", backend=backend, reason=exc.message), 503
+    except Exception:  # anything else may carry hosts, accounts or credentials: the log keeps it
+        log.exception("readiness check failed")
+        return jsonify(status="unavailable", backend=backend, reason="The storage backend cannot be reached."), 503
     return jsonify(status="ready", backend=backend)

@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 
 from booklib.adapters.memory import MemoryStore, make_repositories
+from booklib.domain.errors import BackendNotReadyError
 from booklib.domain.model import ListQuery, ReadingStatus, Sort, SyncStatus
 from tests.contract.builders import a_book, a_user, an_entry
 from tests.support.backends import sqlite_storage
@@ -125,7 +126,7 @@ def test_the_probe_can_be_told_to_fail():
     probe = make_repositories().probe
     probe.check()
     probe.fail("disk on fire")
-    with pytest.raises(RuntimeError, match="disk on fire"):
+    with pytest.raises(BackendNotReadyError, match="disk on fire"):
         probe.check()
     probe.fail(None)
     probe.check()

@@ -16,7 +16,7 @@ from .conftest import dynamodb_target
 pytestmark = pytest.mark.slow  # moto servers, subprocesses and libraries of thousands of books
 
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "migrate_sqlite_to_dynamo.py"
-ENTRIES = 3000
+ENTRIES = 1500
 
 
 def count(client, table: str) -> int:
@@ -29,10 +29,11 @@ def run(env, *args, **kwargs):
 
 
 ROOT = Path(__file__).resolve().parents[2]
-# 1 call for the user, then 8 calls of 25 items per batch of 100 books (record + ISBN guard each):
-# the kill lands after 15 of the 30 batches of books.
-KILL_AT_WRITE = 1 + 15 * 8 + 1
-BOOKS_WRITTEN_BEFORE_THE_KILL = 15 * 100
+# One conditional PutItem per item, one entity at a time (--workers 1): 3 for the user (record, email
+# and username guards), 1 per hand-entered book, then 2 per entry (its guard, then its record): the
+# kill lands half-way through an entry, after 700 whole entries and the guard of the next one.
+ENTRIES_WRITTEN_BEFORE_THE_KILL = 700
+KILL_AT_WRITE = 3 + ENTRIES + 2 * ENTRIES_WRITTEN_BEFORE_THE_KILL + 2
 
 
 def test_killed_half_way_then_run_again(tmp_path, aws_env):
@@ -42,11 +43,13 @@ def test_killed_half_way_then_run_again(tmp_path, aws_env):
     with dynamodb_target(shared_moto_server().url, aws_env) as target:
         env = {**os.environ, "DATABASE_URL": url}
         killed = subprocess.run(
-            [sys.executable, "-m", "tests.support.migrate_killed", "--batch-size", "100"],
+            [sys.executable, "-m", "tests.support.migrate_killed", "--batch-size", "100", "--workers", "1"],
             env={**env, "KILL_AT_WRITE": str(KILL_AT_WRITE)}, cwd=ROOT, capture_output=True, text=True, timeout=300,
         )
         assert killed.returncode == 137, killed.stderr
-        assert count(target.client, target.names.books) == 2 * BOOKS_WRITTEN_BEFORE_THE_KILL  # records + guards
+        assert count(target.client, target.names.books) == ENTRIES
+        # records + guards, and the guard of the entry the kill cut in half
+        assert count(target.client, target.names.user_books) == 2 * ENTRIES_WRITTEN_BEFORE_THE_KILL + 1
 
         second = run(env)
         assert second.returncode == 0, second.stderr

@@ -138,3 +138,31 @@ def test_an_unreachable_endpoint_is_refused_with_exit_2(settings, sqlite_library
     aws_env.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{free_port()}")
     assert main(["--database-url", settings.database_url]) == 2
     assert "Cannot reach DynamoDB" in capsys.readouterr().err
+
+
+def test_a_signup_after_the_first_look_is_reported_not_overwritten(settings, sqlite_library, target, monkeypatch, capsys):
+    """The copy looks at the target once, then writes: a reader who signs up on the new backend in
+    between, with an email the copy also carries, keeps their account; the copy reports the clash."""
+    import booklib.migration as migration
+    from booklib.adapters.dynamodb.repositories import make_repositories
+    from booklib.adapters.passwords.werkzeug import WerkzeugPasswordHasher
+    from booklib.domain.services import AccountService
+
+    first = sqlite_library[0].user
+    live = AccountService(make_repositories(target.client, target.names).users, WerkzeugPasswordHasher())
+    real_scan = migration.scan_all
+
+    def scan_then_someone_signs_up(client, table, key):
+        snapshot = real_scan(client, table, key)
+        if table == target.names.users:
+            live.register("newcomer", first.email, "a new password")
+        return snapshot
+
+    monkeypatch.setattr(migration, "scan_all", scan_then_someone_signs_up)
+    assert main(["--database-url", settings.database_url]) == 1  # conflicts
+    out = capsys.readouterr().out
+    assert f"email {first.email.lower()!r} belongs to" in out
+    assert live.authenticate(first.email, "a new password").username == "newcomer"  # still theirs
+    guards = [item for item in scan_all(target.client, target.names.users, "user_id").values()
+              if item["user_id"]["S"].startswith("GUARD#") and item["owner"]["S"] == first.id]
+    assert guards == []  # no guard of the refused user stayed behind

@@ -43,3 +43,15 @@ def test_invalid_isbns_are_refused_with_a_reason(raw, says):
 def test_isbn10_form_is_available_for_978_only():
     assert Isbn.parse("9780306406157").isbn10 == "0306406152"
     assert Isbn.parse("9791032305690").isbn10 is None
+
+
+@pytest.mark.parametrize("raw", ["978²306406157", "٩٧٨٠٣٠٦٤٠٦١٥٧", "９７８０３０６４０６１５７", "030640615①"])
+def test_only_ascii_digits_make_an_isbn(raw):
+    with pytest.raises(ValidationError):
+        Isbn.parse(raw)
+
+
+def test_an_error_quotes_only_a_short_prefix_of_the_input():
+    with pytest.raises(ValidationError) as caught:
+        Isbn.parse("9" * 2_000_000)
+    assert len(caught.value.message) < 120

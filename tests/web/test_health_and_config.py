@@ -85,3 +85,15 @@ def test_uploads_over_10_mb_are_413(user):
     assert response.status_code == 413
     assert response.get_json()["error"]["code"] == "request_entity_too_large"
     assert user.client.get("/health").status_code == 200
+
+
+def test_ready_never_answers_an_exceptions_text(client, app, monkeypatch):
+    class Leaky:
+        def check(self):
+            raise RuntimeError("AccessDenied: arn:aws:sts::123456789012:assumed-role/booklib-api is not authorized")
+
+    monkeypatch.setattr("booklib.web.current.backend_probe", lambda: Leaky())
+    response = client.get("/health/ready")
+    assert response.status_code == 503
+    assert "123456789012" not in response.get_data(as_text=True)
+    assert response.get_json()["reason"] == "The storage backend cannot be reached."

@@ -1,10 +1,13 @@
 """Every item that stands for one entity in the tables: its record and its guard items.
 
-For bulk copies (the SQLite migration): the repositories write the same items one transaction at a time."""
+For bulk copies (the SQLite migration): the repositories write the same items one transaction at a time;
+a copy writes each item only where its key is free, so it never overwrites what someone else wrote."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from botocore.exceptions import ClientError
 
 from booklib.domain.model import Book, User, UserBook
 
@@ -45,3 +48,31 @@ def user_book_records(user_book: UserBook, tables: TableNames) -> list[Record]:
     table, key = tables.user_books, user_books.KEY
     guard = user_books.entry_guard(user_book.user_id, user_book.book_id)
     return [Record(table, key, user_book_item(user_book)), Record(table, key, guard_item(key, guard, user_book.id), True)]
+
+
+def put_new_records(client, records: list[Record]) -> tuple[Record, dict] | None:
+    """Write one entity's missing items, guards first and its record last, each only where no item has
+    its key. None when all are there now (an equal item already there counts); else the record whose
+    key holds something else, with that item, after taking back the guards this call wrote, so that
+    no guard stays behind without its record."""
+    written: list[Record] = []
+    for record in sorted(records, key=lambda r: not r.is_guard):
+        key = {record.key_attr: record.item[record.key_attr]}
+        try:
+            client.put_item(TableName=record.table, Item=record.item, ConditionExpression="attribute_not_exists(#k)",
+                            ExpressionAttributeNames={"#k": record.key_attr})
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
+                raise
+            current = client.get_item(TableName=record.table, Key=key, ConsistentRead=True).get("Item")
+            if current == record.item:
+                continue
+            for guard in written:
+                client.delete_item(
+                    TableName=guard.table, Key={guard.key_attr: guard.item[guard.key_attr]},
+                    ConditionExpression="#o = :o", ExpressionAttributeNames={"#o": "owner"},
+                    ExpressionAttributeValues={":o": guard.item["owner"]},
+                )
+            return record, current or {}
+        written.append(record)
+    return None

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 
 from booklib.adapters.cursors import decode_cursor, encode_cursor, read_position
-from booklib.domain.errors import ConflictError, NotFoundError, StaleWriteError
+from booklib.domain.errors import BackendNotReadyError, ConflictError, NotFoundError, StaleWriteError
 from booklib.domain.model import Book, Entry, ListQuery, Page, Sort, SyncStatus, User, UserBook, check_changes
 from booklib.domain.ports import Repositories
 
@@ -224,12 +224,12 @@ class MemoryBackendProbe:
         self.failure: str | None = None
 
     def fail(self, reason: str | None) -> None:
-        """Make check() raise RuntimeError(reason) from now on; None makes it pass again."""
+        """Make check() raise BackendNotReadyError(reason) from now on; None makes it pass again."""
         self.failure = reason
 
     def check(self) -> None:
         if self.failure:
-            raise RuntimeError(self.failure)
+            raise BackendNotReadyError(self.failure)
 
 
 def make_repositories(store: MemoryStore | None = None) -> Repositories:

@@ -8,7 +8,7 @@ from sqlalchemy import Engine, and_, delete, func, insert, literal, or_, select,
 from sqlalchemy.exc import IntegrityError
 
 from booklib.adapters.cursors import decode_cursor, encode_cursor, read_position
-from booklib.domain.errors import ConflictError, NotFoundError, StaleWriteError
+from booklib.domain.errors import BackendNotReadyError, ConflictError, NotFoundError, StaleWriteError
 from booklib.domain.model import (
     EDITABLE_FIELDS,
     Book,
@@ -250,7 +250,7 @@ class SqlBackendProbe:
         with self.engine.connect() as conn:
             conn.execute(text("SELECT 1"))
         if not schema.AlembicSchemaMigrator(self.engine).is_current():
-            raise RuntimeError("The database schema is not at the latest version: run 'flask --app booklib.web db upgrade'.")
+            raise BackendNotReadyError("The database schema is not at the latest version: run 'flask --app booklib.web db upgrade'.")
 
 
 def make_repositories(engine: Engine) -> Repositories:

@@ -21,6 +21,7 @@ from ..model import (
     UserBook,
     clean_fields,
     clean_text,
+    names,
     new_id,
     parse_rating,
     utcnow,
@@ -78,7 +79,7 @@ class LibraryService:
         metadata job, another tab) is read again and kept, and the reader's change is made on top."""
         unknown = set(changes) - set(ENTRY_FIELDS)
         if unknown:
-            raise ValidationError(f"These fields cannot be changed: {', '.join(sorted(unknown))}.")
+            raise ValidationError(f"These fields cannot be changed: {names(unknown)}.")
         parsed: dict = {}
         if "status" in changes:
             parsed["status"] = ReadingStatus.parse(changes["status"])
