@@ -11,7 +11,7 @@ import pytest
 from PIL import Image, ImageFile
 
 from booklib.adapters.barcode import CascadeReader, PyzbarReader, ZxingCppReader, make_barcode_reader
-from booklib.adapters.barcode.image import Detection, load_grayscale, resolve_conflicts
+from booklib.adapters.barcode.image import Detection, ImageReader, load_grayscale, resolve_conflicts
 from booklib.domain.errors import ImageTooLargeError, InvalidImageError, NoIsbnFoundError
 from booklib.domain.ports import BarcodeReader
 from booklib.domain.services import ScanService
@@ -26,6 +26,14 @@ ALSO_IN_PHOTO = {"ean13-2_23": "9784872348880", "ean13-2_28": "9784872348880"}
 
 def expected(photo: Path) -> str:
     return photo.with_suffix(".txt").read_text().strip()
+
+
+def make(reader_class) -> ImageReader:
+    """A reader on its own; a test of pyzbar is skipped, saying why, where libzbar0 is missing."""
+    reader = reader_class()
+    if not reader.available:
+        pytest.skip(reader.reason)
+    return reader
 
 
 def is_book(digits: str) -> bool:
@@ -82,7 +90,7 @@ def test_most_book_photos_are_read(scanned):
 @pytest.mark.parametrize("stem", ["ean13-3_01", "ean13-1_1", "upcean-extension-1_1"])
 def test_each_reader_reads_clear_photos(reader_class, stem):
     photo = FIXTURES / f"{stem}.png"
-    assert reader_class().read(photo.read_bytes()) == [expected(photo)]
+    assert make(reader_class).read(photo.read_bytes()) == [expected(photo)]
 
 
 def test_cascade_takes_a_second_look_at_twice_the_size():
@@ -96,7 +104,7 @@ def test_a_small_barcode_in_a_big_photo_is_found_at_full_resolution():
     photo = Image.new("L", (4000, 3000), 180)
     photo.paste(barcode_image(ISBN, module=3, height=180), (1700, 1400))
     data = png(photo)
-    assert ZxingCppReader().read(data) == []  # photos are first decoded at most 1600 px wide
+    assert ZxingCppReader().read(data) == []  # photos are first decoded at most 1024 px wide
     assert make_barcode_reader(("zxingcpp",), MAX_PIXELS).read(data) == [ISBN]
 
 
@@ -114,7 +122,7 @@ def test_isbn_comes_first_among_several_codes(cascade, codes):
 
 @pytest.mark.parametrize("reader_class", [ZxingCppReader, PyzbarReader])
 def test_each_reader_finds_both_codes(reader_class):
-    assert reader_class().read(png(barcode_image(PRICE_CODE, ISBN))) == [ISBN, PRICE_CODE]
+    assert make(reader_class).read(png(barcode_image(PRICE_CODE, ISBN))) == [ISBN, PRICE_CODE]
 
 
 @pytest.mark.parametrize("code", [GROCERY, PRICE_CODE])
@@ -157,7 +165,7 @@ def _truncated_png() -> bytes:
 )
 @pytest.mark.parametrize("reader_class", [ZxingCppReader, PyzbarReader, None])
 def test_not_an_image_is_invalid(data, reader_class, cascade):
-    reader = reader_class() if reader_class else cascade
+    reader = make(reader_class) if reader_class else cascade
     with pytest.raises(InvalidImageError):
         reader.read(data)
 
@@ -188,7 +196,7 @@ def test_phone_photo_is_turned_upright_and_made_smaller():
     Image.new("RGB", (4000, 3000), "white").save(buf, "JPEG", exif=exif)
     img = load_grayscale(buf.getvalue(), MAX_PIXELS)
     assert img.mode == "L"
-    assert img.size == (1200, 1600)
+    assert img.size == (768, 1024)
 
 
 def test_transparent_png_is_read_on_white():

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from PIL import Image
 
-from .image import DEFAULT_MAX_PIXELS, Detection, ImageReader, ean13_text
+from .image import DEFAULT_MAX_DECODED_BYTES, DEFAULT_MAX_PIXELS, Detection, ImageReader, ean13_text
 
 
 class ZxingCppReader(ImageReader):
     name = "zxingcpp"
 
-    def __init__(self, max_pixels: int = DEFAULT_MAX_PIXELS):
-        super().__init__(max_pixels)
+    def __init__(self, max_pixels: int = DEFAULT_MAX_PIXELS, max_bytes: int = DEFAULT_MAX_DECODED_BYTES):
+        super().__init__(max_pixels, max_bytes)
         try:
             import zxingcpp
         except ImportError as exc:
