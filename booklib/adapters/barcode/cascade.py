@@ -3,8 +3,10 @@ ever dearer ways, each by the readers in order, until an ISBN turns up."""
 
 from __future__ import annotations
 
+import functools
 import logging
-from collections.abc import Iterator, Sequence
+import math
+from collections.abc import Callable, Iterator, Sequence
 
 from PIL import Image, ImageFilter
 
@@ -22,18 +24,23 @@ from .image import (
 
 log = logging.getLogger(__name__)
 
+# An unsharp radius of 2 px suits the blur of close-ups of up to SHARP_SIDE; bigger ones are reduced first.
+SHARP_SIDE = 640
+SHARPEN = ImageFilter.UnsharpMask(radius=2, percent=150, threshold=0)
 
-def looks(big: Image.Image) -> Iterator[Image.Image]:
-    """The photo as the readers should try it, cheapest first. `big` is at most 2 * WORK_SIDE."""
-    first = big.copy()
-    first.thumbnail((WORK_SIDE, WORK_SIDE), Image.Resampling.BILINEAR)
-    yield first
-    # Slight blur runs thin bars and spaces together; an unsharp mask parts them again.
-    yield first.filter(ImageFilter.UnsharpMask(radius=2, percent=150, threshold=0))
+
+def looks(first: Image.Image, load: Callable[[int], Image.Image]) -> Iterator[tuple[Image.Image, bool]]:
+    """The photo as the readers should try it, cheapest first, and whether smaller copies of that
+    look are worth trying too. `first` is the photo at most WORK_SIDE; `load(side)` decodes it again."""
+    yield first, True
+    # Slight blur runs thin bars and spaces together; sharpening parts them again.
+    yield first.reduce(math.ceil(max(first.size) / SHARP_SIDE)).filter(SHARPEN), False
     # Bars only 1-2 px wide, or a small barcode in a big photo, often read with twice the pixels:
-    # taken from the photo where it has them, upscaled where it has not.
-    size = (2 * first.width, 2 * first.height)
-    yield big if big.size == size else big.resize(size, Image.Resampling.BICUBIC)
+    # decoded again where the photo has them, upscaled where it has not.
+    big = load(2 * WORK_SIDE) if first.info["source_side"] > max(first.size) else first
+    if max(big.size) < 1.5 * max(first.size):
+        big = big.resize((2 * first.width, 2 * first.height), Image.Resampling.BICUBIC)
+    yield big, False
 
 
 class CascadeReader:
@@ -54,18 +61,19 @@ class CascadeReader:
         self.reason = "; ".join(r.reason for r in self.readers if not r.available)
 
     def read(self, image: bytes) -> list[str]:
-        big = load_grayscale(image, self.max_pixels, 2 * WORK_SIDE, self.max_bytes)
+        first = load_grayscale(image, self.max_pixels, WORK_SIDE, self.max_bytes)  # refuses bad uploads first
         readers = [r for r in self.readers if r.available]
         if not readers:
             raise RuntimeError(f"No barcode reader is available: {self.reason}")
         found: list[Detection] = []
         codes: list[str] = []
         first_side = None
-        for img in looks(big):
+        load = functools.partial(load_grayscale, image, self.max_pixels, max_bytes=self.max_bytes)
+        for img, smaller_too in looks(first, load):
             first_side = first_side or max(img.size)
             scale = first_side / max(img.size)  # detections are kept in the first look's pixels
             for reader in readers:
-                found += [d.scaled(scale) for d in reader.detect(img)]
+                found += [d.scaled(scale) for d in reader.detect(img, smaller_too)]
                 codes = ordered_texts(resolve_conflicts(found))
                 if codes and is_isbn(codes[0]):
                     return codes

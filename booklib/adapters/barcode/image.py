@@ -88,7 +88,7 @@ def load_grayscale(
     max_side: int = WORK_SIDE,
     max_bytes: int = DEFAULT_MAX_DECODED_BYTES,
 ) -> Image.Image:
-    """Bytes of an upload -> upright grayscale image, no side over max_side.
+    """Bytes of an upload -> upright grayscale image, no side over max_side (JPEGs: over half of it).
 
     Pixels and decoding bytes are checked from the header, before anything is decoded."""
     img = _open(data)
@@ -98,8 +98,10 @@ def load_grayscale(
             f"The image is {width}x{height} pixels; at most {max_pixels:,} pixels are accepted.", field="image"
         )
     scale = max_side / max(width, height)
-    if scale < 1:  # JPEG only: decoded straight to grey at 1/2, 1/4 or 1/8 of the size
-        img.draft("L", (math.ceil(width * scale), math.ceil(height * scale)))
+    if scale < 1:
+        # JPEG only: decoded straight to grey at 1/2, 1/4 or 1/8 of the size, the smallest that
+        # keeps at least half of max_side, so that it seldom needs resizing after.
+        img.draft("L", (math.ceil(width * scale / 2), math.ceil(height * scale / 2)))
     if decoding_bytes(img) > max_bytes:
         raise ImageTooLargeError(
             f"The image is {width}x{height} pixels in mode {img.mode}: decoding it would take "
@@ -112,6 +114,7 @@ def load_grayscale(
             img.thumbnail((max_side, max_side), Image.Resampling.BILINEAR)
         # Phones store portrait shots sideways plus an EXIF tag; turning the small grey copy is cheap.
         ImageOps.exif_transpose(img, in_place=True)
+        img.info["source_side"] = max(width, height)
     except Image.DecompressionBombError:
         raise ImageTooLargeError("The image has too many pixels.", field="image") from None
     except Exception:
@@ -178,7 +181,8 @@ class ImageReader:
         self.max_pixels = max_pixels
         self.max_bytes = max_bytes
 
-    def detect(self, img: Image.Image) -> list[Detection]:
+    def detect(self, img: Image.Image, smaller_too: bool = True) -> list[Detection]:
+        """Barcodes in `img`; smaller_too: also look at reduced copies, where the reader can."""
         raise NotImplementedError
 
     def read(self, image: bytes) -> list[str]:

@@ -22,7 +22,7 @@ class PyzbarReader(ImageReader):
         symbol = pyzbar.ZBarSymbol
         self._symbols = [symbol.EAN13, symbol.UPCA, symbol.EAN8]
 
-    def detect(self, img: Image.Image) -> list[Detection]:
+    def detect(self, img: Image.Image, smaller_too: bool = True) -> list[Detection]:
         return [
             Detection(
                 ean13_text(s.data.decode("ascii", "replace")),

@@ -25,14 +25,13 @@ class ZxingCppReader(ImageReader):
         self._options = dict(
             formats=[fmt.EAN13, fmt.UPCA, fmt.EAN8],
             try_rotate=True,
-            try_downscale=True,
             try_invert=False,  # book barcodes are printed dark on light
             ean_add_on_symbol=zxingcpp.EanAddOnSymbol.Ignore,
         )
 
-    def detect(self, img: Image.Image) -> list[Detection]:
+    def detect(self, img: Image.Image, smaller_too: bool = True) -> list[Detection]:
         found = []
-        for barcode in self._zxing.read_barcodes(img, **self._options):
+        for barcode in self._zxing.read_barcodes(img, try_downscale=smaller_too, **self._options):
             p = barcode.position
             xs = [p.top_left.x, p.top_right.x, p.bottom_left.x, p.bottom_right.x]
             ys = [p.top_left.y, p.top_right.y, p.bottom_left.y, p.bottom_right.y]
