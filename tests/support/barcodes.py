@@ -57,3 +57,13 @@ def blank_1bit_png(width: int, height: int) -> bytes:
     idat = b"".join(packer.compress(row) for _ in range(height)) + packer.flush()
     header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+
+
+def declaring_size(data: bytes, width: int, height: int) -> bytes:
+    """A small PNG or baseline/progressive JPEG whose header claims another size: cheap to make,
+    and enough for code that must refuse it before decoding."""
+    if data.startswith(b"\x89PNG"):
+        chunk = b"IHDR" + struct.pack(">II", width, height) + data[24:29]  # depth, colour type, ...
+        return data[:12] + chunk + struct.pack(">I", zlib.crc32(chunk)) + data[33:]
+    at = min(i for i in (data.find(b"\xff\xc0"), data.find(b"\xff\xc2")) if i >= 0)  # frame header
+    return data[: at + 5] + struct.pack(">HH", height, width) + data[at + 9 :]

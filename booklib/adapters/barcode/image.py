@@ -27,14 +27,24 @@ _BYTES_PER_PIXEL = {"1": 1, "L": 1, "P": 1, "I;16": 2, "I;16L": 2, "I;16B": 2, "
 _ALPHA_MODES = ("LA", "PA", "RGBA")
 
 
-def decoding_bytes(img: Image.Image) -> int:
-    """Bytes of pixel buffers held at the peak of decoding `img` and greying it on white paper."""
+def decoding_bytes(img: Image.Image, source_size: tuple[int, int]) -> int:
+    """Bytes held at the peak of decoding `img` (drafted, for JPEGs, from `source_size`) and
+    greying it on white paper: Pillow's pixel buffers, and what the format's decoder keeps."""
     per_pixel = _BYTES_PER_PIXEL.get(img.mode, 4) + 1  # the decoded pixels, then their grey copy
     if img.mode in _ALPHA_MODES:
         per_pixel += 1 + 4 * (img.mode == "PA")  # the white page they are laid on; PA goes by LA
     elif "transparency" in img.info and img.mode not in ("P", "L"):
         per_pixel += 4 + 1  # an RGBA copy carrying the transparent colour, and the white page
-    return img.width * img.height * per_pixel
+    if img.format == "WEBP":
+        per_pixel += 3 * 4  # libwebp's canvas and previous frame, and the bytes it hands to Pillow
+    total = img.width * img.height * per_pixel
+    if img.info.get("progressive") and getattr(img, "layer", None):
+        # libjpeg holds every DCT coefficient of a progressive JPEG, 2 bytes per sample of each
+        # component at full size, whatever size it is drafted to.
+        h_max, v_max = max(c[1] for c in img.layer), max(c[2] for c in img.layer)
+        samples = sum(h * v for _, h, v, _ in img.layer) / (h_max * v_max)
+        total += int(2 * samples * source_size[0] * source_size[1])
+    return total
 
 
 def _palette_on_white(img: Image.Image) -> list[int]:
@@ -102,10 +112,11 @@ def load_grayscale(
         # JPEG only: decoded straight to grey at 1/2, 1/4 or 1/8 of the size, the smallest that
         # keeps at least half of max_side, so that it seldom needs resizing after.
         img.draft("L", (math.ceil(width * scale / 2), math.ceil(height * scale / 2)))
-    if decoding_bytes(img) > max_bytes:
+    needed = decoding_bytes(img, (width, height))
+    if needed > max_bytes:
         raise ImageTooLargeError(
             f"The image is {width}x{height} pixels in mode {img.mode}: decoding it would take "
-            f"{decoding_bytes(img) / 2**20:.0f} MiB, more than the {max_bytes / 2**20:.0f} MiB allowed.",
+            f"{needed / 2**20:.0f} MiB, more than the {max_bytes / 2**20:.0f} MiB allowed.",
             field="image",
         )
     try:
