@@ -98,7 +98,8 @@ def load_grayscale(
     max_side: int = WORK_SIDE,
     max_bytes: int = DEFAULT_MAX_DECODED_BYTES,
 ) -> Image.Image:
-    """Bytes of an upload -> upright grayscale image, no side over max_side (JPEGs: over half of it).
+    """Bytes of an upload -> upright grayscale image, no side over max_side (a big JPEG comes out
+    between half of max_side and max_side, the nearest its DCT scaling can do).
 
     Pixels and decoding bytes are checked from the header, before anything is decoded."""
     img = _open(data)
@@ -120,6 +121,7 @@ def load_grayscale(
             field="image",
         )
     try:
+        img.load()  # here, so that a truncated file is reported as such
         img = grey_on_white(img)
         if max(img.size) > max_side:
             img.thumbnail((max_side, max_side), Image.Resampling.BILINEAR)
