@@ -21,7 +21,7 @@ from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from tests.support.barcodes import blank_1bit_png  # noqa: E402
+from tests.support.barcodes import blank_1bit_png, blank_rle8_bmp  # noqa: E402
 
 GOAL_MIB = 150
 
@@ -78,6 +78,8 @@ def hostile_images():
     yield "RGBA PNG 4000x4000", encoded(Image.new("RGBA", (4000, 4000)), "PNG")
     yield "RGBA WebP 4000x4000", encoded(Image.new("RGBA", (4000, 4000)), "WEBP", lossless=True)
     yield "RGBA WebP 2400x2400", encoded(Image.new("RGBA", (2400, 2400)), "WEBP", lossless=True)
+    yield "RLE8 BMP 7000x7000", blank_rle8_bmp(side, side)
+    yield "RLE8 BMP 5000x5000", blank_rle8_bmp(5000, 5000)
     yield "RGB BMP 2000x2000 (12 MB: over the upload limit)", encoded(Image.new("RGB", (2000, 2000)), "BMP")
     yield "JPEG 7000x7000", encoded(Image.new("RGB", (side, side), "white"), "JPEG")
     yield "progressive JPEG 7000x7000 4:4:4", encoded(

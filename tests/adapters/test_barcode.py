@@ -23,7 +23,7 @@ from booklib.adapters.barcode.image import (
 from booklib.domain.errors import ImageTooLargeError, InvalidImageError, NoIsbnFoundError
 from booklib.domain.ports import BarcodeReader
 from booklib.domain.services import ScanService
-from tests.support.barcodes import barcode_image, blank_1bit_png, declaring_size, png
+from tests.support.barcodes import barcode_image, blank_1bit_png, blank_rle8_bmp, declaring_size, png
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "barcodes"
 PHOTOS = sorted(FIXTURES.glob("*.png"))
@@ -224,6 +224,14 @@ def test_the_issues_7000_px_palette_png_is_within_the_budget(mode):
     img = Image.open(io.BytesIO(data))
     assert img.size == (7000, 7000)
     assert decoding_bytes(img, img.size) <= DEFAULT_MAX_DECODED_BYTES
+
+
+def test_a_7000_px_rle_bmp_is_refused_before_decoding(monkeypatch):
+    assert load_grayscale(blank_rle8_bmp(300, 200), MAX_PIXELS).size == (300, 200)  # a valid BMP
+    reader = make_barcode_reader(("zxingcpp",), max_pixels=50_000_000)
+    monkeypatch.setattr(ImageFile.ImageFile, "load", lambda self: pytest.fail("the image was decoded"))
+    with pytest.raises(ImageTooLargeError, match="MiB"):
+        reader.read(blank_rle8_bmp(7000, 7000))
 
 
 def test_webp_costs_more_than_its_pixels():

@@ -37,6 +37,8 @@ def decoding_bytes(img: Image.Image, source_size: tuple[int, int]) -> int:
         per_pixel += 4 + 1  # an RGBA copy carrying the transparent colour, and the white page
     if img.format == "WEBP":
         per_pixel += 3 * 4  # libwebp's canvas and previous frame, and the bytes it hands to Pillow
+    if img.tile and img.tile[0][0] == "bmp_rle":
+        per_pixel += 2  # Pillow's RLE decoder builds the pixels in a bytearray, then copies that
     total = img.width * img.height * per_pixel
     if img.info.get("progressive") and getattr(img, "layer", None):
         # libjpeg holds every DCT coefficient of a progressive JPEG, 2 bytes per sample of each
