@@ -255,7 +255,12 @@ def test_a_transparent_palette_png_is_greyed_on_white_without_rgba_copies(monkey
     data = _encoded(barcode, **options)
     convert = Image.Image.convert
     modes = []
-    monkeypatch.setattr(Image.Image, "convert", lambda self, mode=None, *a, **k: modes.append(mode) or convert(self, mode, *a, **k))
+
+    def spy(self, mode=None, *args, **kwargs):
+        modes.append(mode)
+        return convert(self, mode, *args, **kwargs)
+
+    monkeypatch.setattr(Image.Image, "convert", spy)
     assert make_barcode_reader(("zxingcpp",), MAX_PIXELS).read(data) == [ISBN]
     assert "RGBA" not in modes and "RGB" not in modes
 

@@ -71,11 +71,9 @@ class CascadeReader:
             raise RuntimeError(f"No barcode reader is available: {self.reason}")
         found: list[Detection] = []
         codes: list[str] = []
-        first_side = None
         load = functools.partial(load_grayscale, image, self.max_pixels, max_bytes=self.max_bytes)
         for img, smaller_too in looks(first, load):
-            first_side = first_side or max(img.size)
-            scale = first_side / max(img.size)  # detections are kept in the first look's pixels
+            scale = max(first.size) / max(img.size)  # detections are kept in `first`'s pixels
             for reader in readers:
                 found += [d.scaled(scale) for d in reader.detect(img, smaller_too)]
                 codes = ordered_texts(resolve_conflicts(found))

@@ -203,4 +203,5 @@ class ImageReader:
     def read(self, image: bytes) -> list[str]:
         if not self.available:
             raise RuntimeError(self.reason)
-        return ordered_texts(resolve_conflicts(self.detect(load_grayscale(image, self.max_pixels, max_bytes=self.max_bytes))))
+        img = load_grayscale(image, self.max_pixels, max_bytes=self.max_bytes)
+        return ordered_texts(resolve_conflicts(self.detect(img)))
