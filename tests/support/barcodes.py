@@ -57,3 +57,24 @@ def blank_1bit_png(width: int, height: int) -> bytes:
     idat = b"".join(packer.compress(row) for _ in range(height)) + packer.flush()
     header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
+
+
+def declaring_size(data: bytes, width: int, height: int) -> bytes:
+    """A small PNG or baseline/progressive JPEG whose header claims another size: cheap to make,
+    and enough for code that must refuse it before decoding."""
+    if data.startswith(b"\x89PNG"):
+        chunk = b"IHDR" + struct.pack(">II", width, height) + data[24:29]  # depth, colour type, ...
+        return data[:12] + chunk + struct.pack(">I", zlib.crc32(chunk)) + data[33:]
+    at = min(i for i in (data.find(b"\xff\xc0"), data.find(b"\xff\xc2")) if i >= 0)  # frame header
+    return data[: at + 5] + struct.pack(">HH", height, width) + data[at + 9 :]
+
+
+def blank_rle8_bmp(width: int, height: int) -> bytes:
+    """A valid white 8-bit RLE-compressed BMP written by hand: each row a few runs of 255 pixels."""
+    runs = [(255, 255)] * (width // 255) + ([(width % 255, 255)] if width % 255 else [])
+    row = b"".join(bytes(run) for run in runs) + b"\0\0"  # (count, palette index) pairs, end of line
+    data = row * height + b"\0\1"  # end of bitmap
+    palette = b"".join(bytes([i, i, i, 0]) for i in range(256))
+    info = struct.pack("<IiiHHIIiiII", 40, width, height, 1, 8, 1, len(data), 2835, 2835, 256, 0)
+    offset = 14 + len(info) + len(palette)
+    return b"BM" + struct.pack("<IHHI", offset + len(data), 0, 0, offset) + info + palette + data

@@ -1,8 +1,9 @@
-"""What the barcode readers share: safe image loading, detections, and conflict resolution."""
+"""What the barcode readers share: image loading on a memory budget, detections, conflict resolution."""
 
 from __future__ import annotations
 
 import io
+import math
 from dataclasses import dataclass
 
 from PIL import Image, ImageOps
@@ -14,56 +15,125 @@ from booklib.domain.isbn import is_valid_ean13
 FORMATS = ("JPEG", "PNG", "WEBP", "GIF", "BMP")  # JPEG includes MPO (multi-picture JPEGs)
 Image.init()  # registers the WEBP plugin, which Image.open(formats=...) does not load
 DEFAULT_MAX_PIXELS = 50_000_000
-# Photos are decoded at most this size: a phone's 12 MP shot still holds a barcode of
-# hundreds of pixels at 1600 px, and decoding gets several times faster.
-MAX_SIDE = 1600
+# Pillow's own pixel buffers while an upload is decoded and greyed stay under this, so a scan
+# stays well inside a 512 MB Lambda whatever the file: a 6 KB PNG can declare 49 megapixels.
+DEFAULT_MAX_DECODED_BYTES = 100 * 2**20
+# Barcodes are first looked for at most this size: a phone's 12 MP shot still holds a barcode
+# of hundreds of pixels at 1024 px, and decoding is several times faster than at full size.
+WORK_SIDE = 1024
+
+# Pillow keeps 8-bit single-band images in one byte a pixel, 16-bit grey in two, the rest in four.
+_BYTES_PER_PIXEL = {"1": 1, "L": 1, "P": 1, "I;16": 2, "I;16L": 2, "I;16B": 2, "I;16N": 2}
+_ALPHA_MODES = ("LA", "PA", "RGBA")
 
 
-def load_grayscale(data: bytes, max_pixels: int = DEFAULT_MAX_PIXELS, max_side: int = MAX_SIDE) -> Image.Image:
-    """Bytes of an upload -> upright grayscale image, no side over max_side.
+def decoding_bytes(img: Image.Image, source_size: tuple[int, int]) -> int:
+    """Bytes held at the peak of decoding `img` (drafted, for JPEGs, from `source_size`) and
+    greying it on white paper: Pillow's pixel buffers, and what the format's decoder keeps."""
+    per_pixel = _BYTES_PER_PIXEL.get(img.mode, 4) + 1  # the decoded pixels, then their grey copy
+    if img.mode in _ALPHA_MODES:
+        per_pixel += 1 + 4 * (img.mode == "PA")  # the white page they are laid on; PA goes by LA
+    elif "transparency" in img.info and img.mode not in ("P", "L"):
+        per_pixel += 4 + 1  # an RGBA copy carrying the transparent colour, and the white page
+    if img.format == "WEBP":
+        per_pixel += 3 * 4  # libwebp's canvas and previous frame, and the bytes it hands to Pillow
+    if img.tile and img.tile[0][0] == "bmp_rle":
+        per_pixel += 2  # Pillow's RLE decoder builds the pixels in a bytearray, then copies that
+    total = img.width * img.height * per_pixel
+    if img.info.get("progressive") and getattr(img, "layer", None):
+        # libjpeg holds every DCT coefficient of a progressive JPEG, 2 bytes per sample of each
+        # component at full size, whatever size it is drafted to.
+        h_max, v_max = max(c[1] for c in img.layer), max(c[2] for c in img.layer)
+        samples = sum(h * v for _, h, v, _ in img.layer) / (h_max * v_max)
+        total += int(2 * samples * source_size[0] * source_size[1])
+    return total
 
-    The pixel count is checked from the header, before anything is decoded."""
+
+def _palette_on_white(img: Image.Image) -> list[int]:
+    """Grey level of each palette entry laid on white, so a P image turns grey by a lookup."""
+    rgb = img.getpalette("RGB") or []
+    rgb += [0] * (768 - len(rgb))
+    alpha = [255] * 256
+    transparency = img.info.get("transparency")
+    if isinstance(transparency, int):
+        alpha[transparency] = 0
+    elif isinstance(transparency, bytes):
+        alpha[: len(transparency)] = transparency
+    return [
+        round((r * 299 + g * 587 + b * 114) / 1000 * a / 255 + 255 - a)
+        for (r, g, b), a in zip(zip(rgb[0::3], rgb[1::3], rgb[2::3]), alpha)
+    ]
+
+
+def grey_on_white(img: Image.Image) -> Image.Image:
+    """8-bit grey, transparent parts as white paper, with no RGBA copy of P, L or LA images."""
+    if img.mode == "P":
+        return img.point(_palette_on_white(img), "L")
+    if img.mode == "L" and isinstance(img.info.get("transparency"), int):
+        key = img.info["transparency"]
+        return img.point([255 if v == key else v for v in range(256)])
+    if "transparency" in img.info and img.mode not in _ALPHA_MODES:
+        img = img.convert("RGBA")
+    if img.mode in _ALPHA_MODES:
+        img = img.convert("LA") if img.mode == "PA" else img
+        page = Image.new("L", img.size, 255)
+        page.paste(img, mask=img)  # the alpha band is the mask; the pixels are greyed on the way
+        page.info = img.info  # keeps the EXIF orientation
+        return page
+    return img if img.mode == "L" else img.convert("L")
+
+
+def _open(data: bytes) -> Image.Image:
     if not data:
         raise InvalidImageError("The uploaded file is empty.", field="image")
     try:
-        img = Image.open(io.BytesIO(data), formats=FORMATS)  # lazy: reads the header only
+        return Image.open(io.BytesIO(data), formats=FORMATS)  # lazy: reads the header only
     except Image.DecompressionBombError:
         raise ImageTooLargeError("The image has too many pixels.", field="image") from None
     except Exception:
         raise InvalidImageError("The file is not an image (JPEG, PNG, WebP, GIF or BMP).", field="image") from None
+
+
+def load_grayscale(
+    data: bytes,
+    max_pixels: int = DEFAULT_MAX_PIXELS,
+    max_side: int = WORK_SIDE,
+    max_bytes: int = DEFAULT_MAX_DECODED_BYTES,
+) -> Image.Image:
+    """Bytes of an upload -> upright grayscale image, no side over max_side (a big JPEG comes out
+    between half of max_side and max_side, the nearest its DCT scaling can do).
+
+    Pixels and decoding bytes are checked from the header, before anything is decoded."""
+    img = _open(data)
     width, height = img.size
     if width * height > max_pixels:
         raise ImageTooLargeError(
             f"The image is {width}x{height} pixels; at most {max_pixels:,} pixels are accepted.", field="image"
         )
+    scale = max_side / max(width, height)
+    if scale < 1:
+        # JPEG only: decoded straight to grey at 1/2, 1/4 or 1/8 of the size, the smallest that
+        # keeps at least half of max_side, so that it seldom needs resizing after.
+        img.draft("L", (math.ceil(width * scale / 2), math.ceil(height * scale / 2)))
+    needed = decoding_bytes(img, (width, height))
+    if needed > max_bytes:
+        raise ImageTooLargeError(
+            f"The image is {width}x{height} pixels in mode {img.mode}: decoding it would take "
+            f"{needed / 2**20:.0f} MiB, more than the {max_bytes / 2**20:.0f} MiB allowed.",
+            field="image",
+        )
     try:
-        scale = max_side / max(width, height)
-        if scale < 1:  # JPEG only: decode straight to grayscale at 1/2, 1/4 or 1/8 size
-            img.draft("L", (max(1, int(width * scale)), max(1, int(height * scale))))
-        img = ImageOps.exif_transpose(img)  # phones store portrait shots sideways plus an EXIF tag
-        if img.mode in ("P", "PA", "LA", "RGBA") or "transparency" in img.info:
-            img = Image.alpha_composite(Image.new("RGBA", img.size, "white"), img.convert("RGBA"))
-        img = img.convert("L")
+        img.load()  # here, so that a truncated file is reported as such
+        img = grey_on_white(img)
+        if max(img.size) > max_side:
+            img.thumbnail((max_side, max_side), Image.Resampling.BILINEAR)
+        # Phones store portrait shots sideways plus an EXIF tag; turning the small grey copy is cheap.
+        ImageOps.exif_transpose(img, in_place=True)
+        img.info["source_side"] = max(width, height)
     except Image.DecompressionBombError:
         raise ImageTooLargeError("The image has too many pixels.", field="image") from None
     except Exception:
         raise InvalidImageError("The image file is damaged or truncated.", field="image") from None
-    if max(img.size) > max_side:
-        img.thumbnail((max_side, max_side), Image.Resampling.BILINEAR)
-    img.info["source_side"] = max(width, height)
-    return img
-
-
-def enlarged(data: bytes, first: Image.Image, max_pixels: int) -> Image.Image:
-    """The image at twice the size of `first`: decoded again from the source where it has those
-    pixels (a small barcode in a big photo), upscaled where it has not (bars only 1-2 px wide)."""
-    side = 2 * max(first.size)
-    img = first
-    if first.info["source_side"] > max(first.size):
-        img = load_grayscale(data, max_pixels, max_side=side)
-    if max(img.size) < side:
-        factor = side / max(img.size)
-        img = img.resize((round(img.width * factor), round(img.height * factor)), Image.Resampling.BICUBIC)
     return img
 
 
@@ -122,13 +192,16 @@ class ImageReader:
     available = True
     reason = ""
 
-    def __init__(self, max_pixels: int = DEFAULT_MAX_PIXELS):
+    def __init__(self, max_pixels: int = DEFAULT_MAX_PIXELS, max_bytes: int = DEFAULT_MAX_DECODED_BYTES):
         self.max_pixels = max_pixels
+        self.max_bytes = max_bytes
 
-    def detect(self, img: Image.Image) -> list[Detection]:
+    def detect(self, img: Image.Image, smaller_too: bool = True) -> list[Detection]:
+        """Barcodes in `img`; smaller_too: also look at reduced copies, where the reader can."""
         raise NotImplementedError
 
     def read(self, image: bytes) -> list[str]:
         if not self.available:
             raise RuntimeError(self.reason)
-        return ordered_texts(resolve_conflicts(self.detect(load_grayscale(image, self.max_pixels))))
+        img = load_grayscale(image, self.max_pixels, max_bytes=self.max_bytes)
+        return ordered_texts(resolve_conflicts(self.detect(img)))

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from PIL import Image
 
-from .image import DEFAULT_MAX_PIXELS, Detection, ImageReader, ean13_text
+from .image import DEFAULT_MAX_DECODED_BYTES, DEFAULT_MAX_PIXELS, Detection, ImageReader, ean13_text
 
 
 class PyzbarReader(ImageReader):
     name = "pyzbar"
 
-    def __init__(self, max_pixels: int = DEFAULT_MAX_PIXELS):
-        super().__init__(max_pixels)
+    def __init__(self, max_pixels: int = DEFAULT_MAX_PIXELS, max_bytes: int = DEFAULT_MAX_DECODED_BYTES):
+        super().__init__(max_pixels, max_bytes)
         try:  # imported here: pyzbar loads libzbar on import and fails without it
             from pyzbar import pyzbar
         except (ImportError, OSError) as exc:
@@ -22,7 +22,7 @@ class PyzbarReader(ImageReader):
         symbol = pyzbar.ZBarSymbol
         self._symbols = [symbol.EAN13, symbol.UPCA, symbol.EAN8]
 
-    def detect(self, img: Image.Image) -> list[Detection]:
+    def detect(self, img: Image.Image, smaller_too: bool = True) -> list[Detection]:
         return [
             Detection(
                 ean13_text(s.data.decode("ascii", "replace")),

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from PIL import Image
 
-from .image import DEFAULT_MAX_PIXELS, Detection, ImageReader, ean13_text
+from .image import DEFAULT_MAX_DECODED_BYTES, DEFAULT_MAX_PIXELS, Detection, ImageReader, ean13_text
 
 
 class ZxingCppReader(ImageReader):
     name = "zxingcpp"
 
-    def __init__(self, max_pixels: int = DEFAULT_MAX_PIXELS):
-        super().__init__(max_pixels)
+    def __init__(self, max_pixels: int = DEFAULT_MAX_PIXELS, max_bytes: int = DEFAULT_MAX_DECODED_BYTES):
+        super().__init__(max_pixels, max_bytes)
         try:
             import zxingcpp
         except ImportError as exc:
@@ -25,14 +25,13 @@ class ZxingCppReader(ImageReader):
         self._options = dict(
             formats=[fmt.EAN13, fmt.UPCA, fmt.EAN8],
             try_rotate=True,
-            try_downscale=True,
             try_invert=False,  # book barcodes are printed dark on light
             ean_add_on_symbol=zxingcpp.EanAddOnSymbol.Ignore,
         )
 
-    def detect(self, img: Image.Image) -> list[Detection]:
+    def detect(self, img: Image.Image, smaller_too: bool = True) -> list[Detection]:
         found = []
-        for barcode in self._zxing.read_barcodes(img, **self._options):
+        for barcode in self._zxing.read_barcodes(img, try_downscale=smaller_too, **self._options):
             p = barcode.position
             xs = [p.top_left.x, p.top_right.x, p.bottom_left.x, p.bottom_right.x]
             ys = [p.top_left.y, p.top_right.y, p.bottom_left.y, p.bottom_right.y]
