@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast install benchmarks clean
+.PHONY: run serve test test-fast install benchmarks clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "booklib needs Python 3.11 or newer")'
@@ -18,6 +18,13 @@ install: $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/flask --app booklib.web run $(ARGS)
+
+# A production server: gunicorn, 2 x cores + 1 workers of 4 threads. HOST=0.0.0.0 serves the network.
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 2) * 2 + 1 )))
+serve: $(STAMP)
+	$(BIN)/gunicorn --workers $(WORKERS) --threads 4 --bind $(HOST):$(PORT) --access-logfile - $(ARGS) booklib.entrypoints.wsgi:app
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(ARGS)
