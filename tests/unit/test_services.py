@@ -289,3 +289,39 @@ def test_resume_pending_jobs_queues_every_users_pending_entries_once(deferred):
         deferred.user_books.update(entry.id, deferred.user_books.get(entry.id).version, {"sync_status": SyncStatus.PENDING})
     assert deferred.library.resume_pending_jobs() == 2
     assert sorted(deferred.queue.jobs) == sorted([first.id, second.id])
+
+
+def test_a_readers_edit_while_the_job_waits_survives_the_job(deferred):
+    entry = deferred.library.add_by_isbn(deferred.ann, KNOWN_ISBN)
+    deferred.library.update_entry(deferred.ann, entry.id, {"rating": 4, "status": "read"})
+    assert deferred.queue.run_pending() == 1
+    stored = deferred.library.get_entry(deferred.ann, entry.id).to_dict()
+    assert (stored["rating"], stored["status"], stored["sync_status"]) == (4, "read", "SYNCED")
+    assert stored["title"] == "Everything is Beautiful and Everything Hurts"
+
+
+def test_an_edit_landing_between_the_jobs_read_and_write_survives_and_the_job_lands(deferred, monkeypatch):
+    entry = deferred.library.add_by_isbn(deferred.ann, KNOWN_ISBN)
+    real_update = deferred.user_books.update
+    edited = []
+
+    def edit_first_then_write(user_book_id, version, changes):
+        if "sync_status" in changes and not edited:  # the job is about to write what it read
+            edited.append(deferred.library.update_entry(deferred.ann, entry.id, {"rating": 5, "title": "Mine"}))
+        return real_update(user_book_id, version, changes)
+
+    monkeypatch.setattr(deferred.user_books, "update", edit_first_then_write)
+    assert deferred.queue.run_pending() == 1
+    stored = deferred.library.get_entry(deferred.ann, entry.id).to_dict()
+    assert edited and (stored["rating"], stored["title"], stored["sync_status"]) == (5, "Mine", "SYNCED")
+
+
+def test_a_refresh_during_an_edit_leaves_a_queued_job_not_a_lost_one(deferred):
+    entry = deferred.library.add_by_isbn(deferred.ann, KNOWN_ISBN)
+    deferred.queue.run_pending()
+    deferred.library.refresh(deferred.ann, entry.id)
+    deferred.library.update_entry(deferred.ann, entry.id, {"rating": 2})
+    stored = deferred.user_books.get(entry.id)
+    assert stored.sync_status is SyncStatus.PENDING and stored.rating == 2
+    assert deferred.queue.run_pending() == 1
+    assert deferred.user_books.get(entry.id).sync_status is SyncStatus.SYNCED
