@@ -6,7 +6,7 @@ import enum
 import re
 import uuid
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 from .errors import ValidationError
 
@@ -23,6 +23,7 @@ class ReadingStatus(str, enum.Enum):
     TO_READ = "to-read"
     READING = "reading"
     READ = "read"
+    DID_NOT_FINISH = "did-not-finish"
 
     @classmethod
     def parse(cls, raw: object) -> "ReadingStatus":
@@ -39,18 +40,122 @@ class SyncStatus(str, enum.Enum):
     FAILED = "FAILED"
 
 
-def parse_rating(raw: object) -> int | None:
+def parse_rating(raw: object) -> int | float | None:
+    """None, or 0.5 to 5 in half steps; whole numbers come back as int (4, not 4.0)."""
     if raw is None or raw == "":
         return None
-    message = "Rating must be a whole number from 1 to 5, or empty."
-    if isinstance(raw, bool) or (isinstance(raw, float) and not raw.is_integer()):
+    message = "Rating must be from 0.5 to 5 in half steps (4 or 4.5), or empty."
+    if isinstance(raw, bool):
         raise ValidationError(message, field="rating")
     try:
-        value = int(raw) if isinstance(raw, (int, float)) else int(str(raw).strip())
+        value = float(raw) if isinstance(raw, (int, float)) else float(str(raw).strip())
     except ValueError:
         raise ValidationError(message, field="rating") from None
-    if not 1 <= value <= 5:
-        raise ValidationError("Rating must be from 1 to 5.", field="rating")
+    if not (0.5 <= value <= 5 and (value * 2).is_integer()):
+        raise ValidationError(message, field="rating")
+    return int(value) if value.is_integer() else value
+
+
+@dataclass(frozen=True, slots=True)
+class ReadThrough:
+    """One reading of a book: started and finished on these days (either may be unknown)."""
+
+    started_on: date | None = None
+    finished_on: date | None = None
+
+    def __post_init__(self):
+        if self.started_on and self.finished_on and self.finished_on < self.started_on:
+            raise ValidationError("A read cannot finish before it starts.", field="reads")
+
+    @property
+    def is_open(self) -> bool:
+        return self.finished_on is None
+
+    def to_dict(self) -> dict:
+        return {"started_on": _iso(self.started_on), "finished_on": _iso(self.finished_on)}
+
+    @classmethod
+    def parse(cls, raw: object) -> "ReadThrough":
+        if not isinstance(raw, dict) or set(raw) - {"started_on", "finished_on"}:
+            raise ValidationError('Each read is {"started_on": "YYYY-MM-DD" or null, "finished_on": ...}.', field="reads")
+        return cls(_parse_day(raw.get("started_on")), _parse_day(raw.get("finished_on")))
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _parse_day(raw: object) -> date | None:
+    if raw in (None, ""):
+        return None
+    if isinstance(raw, date):
+        return raw
+    text = str(raw)
+    try:
+        if len(text) != 10:  # fromisoformat would also take "20260521"
+            raise ValueError
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValidationError(f"{text[:20]!r} is not a real date (YYYY-MM-DD).", field="reads") from None
+
+
+MAX_READS = 200
+
+
+def parse_reads(raw: object) -> tuple[ReadThrough, ...]:
+    """A whole list of read-throughs, sorted oldest first (by start, else finish)."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, (list, tuple)) or len(raw) > MAX_READS:
+        raise ValidationError(f"reads must be a list of at most {MAX_READS} reads.", field="reads")
+    reads = [item if isinstance(item, ReadThrough) else ReadThrough.parse(item) for item in raw]
+    return tuple(sorted(reads, key=_read_order))
+
+
+def _read_order(read: ReadThrough) -> tuple:
+    day = read.started_on or read.finished_on
+    return (day is None, day or date.min, read.finished_on or date.max)
+
+
+MAX_TAGS = 50
+MAX_TAG_LENGTH = 50
+
+
+def parse_tags(raw: object) -> tuple[str, ...]:
+    """Trimmed, inner spaces folded, unique ignoring case (the first spelling wins), at most 50 of 50 characters."""
+    if raw is None or raw == "":
+        return ()
+    if isinstance(raw, str):
+        raw = raw.split(",")
+    if not isinstance(raw, (list, tuple)):
+        raise ValidationError("tags must be a list of short texts.", field="tags")
+    tags: dict[str, str] = {}
+    for item in raw:
+        if not isinstance(item, str):
+            raise ValidationError("tags must be a list of short texts.", field="tags")
+        tag = " ".join(item.split())
+        if not tag:
+            continue
+        if len(tag) > MAX_TAG_LENGTH:
+            raise ValidationError(f"A tag has at most {MAX_TAG_LENGTH} characters.", field="tags")
+        tags.setdefault(tag.casefold(), tag)
+    if len(tags) > MAX_TAGS:
+        raise ValidationError(f"At most {MAX_TAGS} tags.", field="tags")
+    return tuple(tags.values())
+
+
+MAX_PAGE_COUNT = 100_000
+
+
+def parse_page_count(raw: object) -> int | None:
+    if raw in (None, ""):
+        return None
+    try:
+        value = int(str(raw).strip()) if not isinstance(raw, bool) else None
+    except ValueError:
+        value = None
+    if value is None or not 0 < value <= MAX_PAGE_COUNT:
+        raise ValidationError(f"page_count is a whole number from 1 to {MAX_PAGE_COUNT}, or empty.", field="page_count")
     return value
 
 
