@@ -17,7 +17,7 @@ def invalid_cursor() -> InvalidCursorError:
 
 def query_fingerprint(user_id: str, query: ListQuery) -> str:
     """A cursor only continues the listing it came from: same user, filter, search and sort."""
-    raw = json.dumps([user_id, query.status and query.status.value, query.q, query.sort.value])
+    raw = json.dumps([user_id, query.status and query.status.value, query.q, query.sort.value, query.tag])
     return hashlib.sha256(raw.encode()).hexdigest()[:16]
 
 
@@ -46,7 +46,7 @@ def decode_cursor(user_id: str, query: ListQuery) -> dict | None:
 
 def read_position(position: dict, sort: Sort) -> tuple[object, str]:
     """The (sort value, entry id) a cursor stopped at, checked against its sort: an aware UTC datetime
-    for newest first, an int for rating, a string for title and author."""
+    for newest first, a number for rating, a string for title and author."""
     value, last_id = position.get("v"), position.get("id")
     if not isinstance(last_id, str) or not last_id:
         raise invalid_cursor()
@@ -58,7 +58,7 @@ def read_position(position: dict, sort: Sort) -> tuple[object, str]:
         if moment.tzinfo is None:
             raise invalid_cursor()
         return moment.astimezone(timezone.utc), last_id
-    if sort is Sort.RATING and (isinstance(value, bool) or not isinstance(value, int)):
+    if sort is Sort.RATING and (isinstance(value, bool) or not isinstance(value, (int, float))):
         raise invalid_cursor()
     if sort in (Sort.TITLE, Sort.AUTHOR) and not isinstance(value, str):
         raise invalid_cursor()

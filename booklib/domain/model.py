@@ -225,14 +225,18 @@ class Book:
     description: str | None = None
     created_at: datetime = field(default_factory=utcnow)
     updated_at: datetime = field(default_factory=utcnow)
+    page_count: int | None = None
 
 
-# The fields a reader may set on their own entry, with their longest length: the one list that the
-# services, forms, API and both storage adapters take them from.
+# The texts of a book a reader may set on their own entry (overriding the shared book's for them
+# alone), with their longest length: the one list that the services, forms, API and both storage
+# adapters take them from. page_count is overridden the same way.
 FIELD_LIMITS = {"title": 500, "author": 500, "genre": 200, "description": 20000}
 EDITABLE_FIELDS = tuple(FIELD_LIMITS)
-# Everything a reader sets on an entry: the editable texts, and their reading status and rating.
-ENTRY_FIELDS = (*EDITABLE_FIELDS, "status", "rating")
+# The reader's own texts about a book: a review, and private notes.
+PERSONAL_LIMITS = {"review": 20000, "notes": 20000}
+# Everything a reader sets on an entry.
+ENTRY_FIELDS = (*EDITABLE_FIELDS, "page_count", "status", "rating", "reads", "tags", *PERSONAL_LIMITS)
 # What a write may change on a stored entry (the repository adds updated_at and the version itself).
 CHANGEABLE_ENTRY_FIELDS = (*ENTRY_FIELDS, "sync_status", "sync_error")
 
@@ -247,6 +251,40 @@ def names(unknown) -> str:
     """Field names for an error message: a few, each cut short (they come from the client)."""
     listed = sorted(str(name)[:40] for name in unknown)
     return ", ".join(listed[:5]) + (f" and {len(listed) - 5} more" if len(listed) > 5 else "")
+
+
+def parse_entry_fields(fields: dict) -> dict:
+    """What a reader sends for an entry (ENTRY_FIELDS), checked and in domain types."""
+    unknown = set(fields) - set(ENTRY_FIELDS)
+    if unknown:
+        raise ValidationError(f"Unknown fields: {names(unknown)}.")
+    parsers = {
+        "status": lambda raw: ReadingStatus.parse(raw) if raw not in (None, "") else ReadingStatus.TO_READ,
+        "rating": parse_rating,
+        "reads": parse_reads,
+        "tags": parse_tags,
+        "page_count": parse_page_count,
+        **{name: (lambda raw, n=name, limit=limit: clean_text(raw, n, limit)) for name, limit in PERSONAL_LIMITS.items()},
+        **{name: (lambda raw, n=name, limit=limit: clean_text(raw, n, limit)) for name, limit in FIELD_LIMITS.items()},
+    }
+    return {name: parsers[name](raw) for name, raw in fields.items()}
+
+
+def reads_after_status(reads: tuple[ReadThrough, ...], was: ReadingStatus, now: ReadingStatus,
+                       today: date) -> tuple[ReadThrough, ...]:
+    """Setting `reading` opens a read dated today when none is open; `read` closes the open one with
+    today (or adds one finished today); `did-not-finish` closes it without a finish date. A read is
+    open while the entry is being read and its last read has no finish date."""
+    is_open = was is ReadingStatus.READING and bool(reads) and reads[-1].finished_on is None
+    if now is was:
+        return reads
+    if now is ReadingStatus.READING and not is_open:
+        return (*reads, ReadThrough(started_on=today))
+    if now is ReadingStatus.READ:
+        if is_open:
+            return (*reads[:-1], ReadThrough(reads[-1].started_on, max(today, reads[-1].started_on or today)))
+        return (*reads, ReadThrough(finished_on=today))
+    return reads  # to-read and did-not-finish leave the dates as they are
 
 
 def clean_fields(fields: dict) -> dict:
@@ -265,7 +303,7 @@ class UserBook:
     user_id: str
     book_id: str
     status: ReadingStatus = ReadingStatus.TO_READ
-    rating: int | None = None
+    rating: int | float | None = None
     sync_status: SyncStatus = SyncStatus.SYNCED
     sync_error: str | None = None
     title: str | None = None
@@ -276,9 +314,19 @@ class UserBook:
     updated_at: datetime = field(default_factory=utcnow)
     # Bumped by every write; a write names the version it read and fails if another came first.
     version: int = 0
+    page_count: int | None = None
+    reads: tuple[ReadThrough, ...] = ()
+    tags: tuple[str, ...] = ()
+    review: str | None = None
+    notes: str | None = None
 
     def overrides(self) -> dict:
-        return {name: getattr(self, name) for name in EDITABLE_FIELDS}
+        return {name: getattr(self, name) for name in (*EDITABLE_FIELDS, "page_count")}
+
+    @property
+    def tag_keys(self) -> tuple[str, ...]:
+        """Tags as the `tag=` filter compares them: case folded."""
+        return tuple(tag.casefold() for tag in self.tags)
 
 
 @dataclass(frozen=True, slots=True)
@@ -307,8 +355,13 @@ class Entry:
             "genre": self.value("genre"),
             "cover_image_url": book.cover_image_url,
             "description": self.value("description"),
+            "page_count": self.value("page_count"),
             "status": ub.status.value,
             "rating": ub.rating,
+            "reads": [read.to_dict() for read in ub.reads],
+            "tags": list(ub.tags),
+            "review": ub.review,
+            "notes": ub.notes,
             "sync_status": ub.sync_status.value,
             "sync_error": ub.sync_error,
             "date_added": ub.date_added.isoformat(),
@@ -324,6 +377,7 @@ class BookMetadata:
     cover_image_url: str | None = None
     description: str | None = None
     source: str = ""
+    page_count: int | None = None
 
     def is_empty(self) -> bool:
         return not (self.title or self.author)
@@ -336,7 +390,9 @@ class BookMetadata:
         cover = _clipped(fields.get("cover_image_url"), MAX_COVER_URL_LENGTH)
         if cover and not cover.lower().startswith("https://"):
             cover = None
-        return cls(**texts, cover_image_url=cover, source=source)
+        pages = fields.get("page_count")
+        pages = pages if isinstance(pages, int) and not isinstance(pages, bool) and 0 < pages <= MAX_PAGE_COUNT else None
+        return cls(**texts, cover_image_url=cover, source=source, page_count=pages)
 
 
 MAX_COVER_URL_LENGTH = 2000
@@ -377,9 +433,10 @@ class ListQuery:
     sort: Sort = Sort.DATE_ADDED
     limit: int = DEFAULT_PAGE_SIZE
     cursor: str | None = None
+    tag: str | None = None  # case folded: entries carrying this tag
 
     @classmethod
-    def parse(cls, status=None, q=None, sort=None, limit=None, cursor=None) -> "ListQuery":
+    def parse(cls, status=None, q=None, sort=None, limit=None, cursor=None, tag=None) -> "ListQuery":
         if limit in (None, ""):
             size = DEFAULT_PAGE_SIZE
         else:
@@ -395,6 +452,7 @@ class ListQuery:
             sort=Sort.parse(sort),
             limit=size,
             cursor=cursor or None,
+            tag=" ".join(str(tag).split()).casefold()[:MAX_TAG_LENGTH] or None if tag is not None else None,
         )
 
     def with_cursor(self, cursor: str | None) -> "ListQuery":

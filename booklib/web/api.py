@@ -52,7 +52,8 @@ def me():
 @login_required
 def list_books():
     args = request.args
-    query = ListQuery.parse(args.get("status"), args.get("q"), args.get("sort"), args.get("limit"), args.get("cursor"))
+    query = ListQuery.parse(args.get("status"), args.get("q"), args.get("sort"), args.get("limit"), args.get("cursor"),
+                            args.get("tag"))
     page = current.library().list_entries(current_user.id, query)
     return jsonify(items=[entry.to_dict() for entry in page.items], next_cursor=page.next_cursor)
 

@@ -21,7 +21,8 @@ bp = Blueprint("books", __name__, url_prefix="/books")
 def library():
     args = request.args
     try:
-        query = ListQuery.parse(args.get("status"), args.get("q"), args.get("sort"), args.get("limit"), args.get("cursor"))
+        query = ListQuery.parse(args.get("status"), args.get("q"), args.get("sort"), args.get("limit"), args.get("cursor"),
+                            args.get("tag"))
     except ValidationError as exc:
         flash(exc.message, "error")
         return redirect(url_for("books.library"))
@@ -124,4 +125,8 @@ def refresh(entry_id: str):
 
 @bp.app_template_filter("stars")
 def stars(rating) -> str:
-    return "★" * rating + "☆" * (5 - rating) if rating else "not rated"
+    """4.5 -> ★★★★½☆ ... as text a screen reader can also say: the page adds "4.5 of 5" beside it."""
+    if not rating:
+        return "not rated"
+    whole, half = int(rating), rating % 1 >= 0.5
+    return "★" * whole + ("½" if half else "") + "☆" * (5 - whole - half)

@@ -81,12 +81,15 @@ def test_aws_bootstrap_creates_the_tables_once_and_then_reports_them(app_without
 
 
 
-def test_an_unreachable_endpoint_is_reported_with_its_address():
+def test_an_unreachable_endpoint_is_logged_with_its_address_and_answered_without(caplog):
     from booklib.adapters.dynamodb.probe import DynamoBackendProbe
     from booklib.adapters.dynamodb.tables import TableNames
+    from booklib.domain.errors import BackendNotReadyError
     from tests.support.moto_server import free_port
 
     url = f"http://127.0.0.1:{free_port()}"  # nothing listens there
     probe = DynamoBackendProbe(client_for(url, attempts=1), TableNames("U", "B", "UB"))
-    with pytest.raises(RuntimeError, match=f"Cannot reach DynamoDB at {url}"):
+    with pytest.raises(BackendNotReadyError) as caught:
         probe.check()
+    assert caught.value.message == "Cannot reach DynamoDB (see the log)."
+    assert f"cannot reach DynamoDB at {url}" in caplog.text

@@ -124,7 +124,7 @@ def test_an_unexpected_error_fails_that_message_alone(world):
     good = world.add(KNOWN_ISBN)
 
     class Exploding:
-        def handle_message(self, message, final_attempt=True):
+        def handle_message(self, message, final_attempt=True, deadline=None):
             if message["user_book_id"] == "boom":
                 raise RuntimeError("disk on fire")
             return world.service.handle_message(message, final_attempt=final_attempt)

@@ -95,7 +95,7 @@ class CountingService:
         self.messages = []
         self.on_message = on_message
 
-    def handle_message(self, message, final_attempt=True):
+    def handle_message(self, message, final_attempt=True, deadline=None):
         self.messages.append(message)
         if self.on_message:
             self.on_message()

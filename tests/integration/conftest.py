@@ -56,7 +56,7 @@ def aws(aws_endpoint, monkeypatch, settings, stub):
         "BOOKLIB_BACKEND": "dynamodb",
         "BOOKLIB_TASKS": "sqs",
         "ENVIRONMENT": "local",
-        "SECRET_KEY": "integration-secret",
+        "SECRET_KEY": "integration-secret-at-least-32-characters",
         "BOOKLIB_INSTANCE_PATH": settings.instance_path,
         "USERS_TABLE": tables.users,
         "BOOKS_TABLE": tables.books,

@@ -7,6 +7,7 @@ from tests.conftest import KNOWN_ISBN, OPEN_LIBRARY_ISBN, UNKNOWN_ISBN
 ENTRY_FIELDS = {
     "id", "book_id", "isbn", "title", "author", "genre", "cover_image_url", "description",
     "status", "rating", "sync_status", "sync_error", "date_added", "updated_at",
+    "page_count", "reads", "tags", "review", "notes",  # the entry shape of DESIGN.md
 }
 
 
@@ -157,3 +158,39 @@ def test_unknown_api_routes_answer_json_errors(user):
     assert response.status_code == 404 and response.get_json()["error"]["code"] == "not_found"
     response = user.client.put("/api/v1/books")
     assert response.status_code == 405 and response.get_json()["error"]
+
+
+def test_the_reading_model_over_the_api(user):
+    entry = user.add(title="Dune", author="Frank Herbert", status="reading", tags=["Sci-Fi", " sci-fi ", "Classic"],
+                     page_count=412, review="Spice.", notes="Lent to Ann").get_json()
+    today = entry["date_added"][:10]
+    assert entry["reads"] == [{"started_on": today, "finished_on": None}]  # reading opens a read today
+    assert entry["tags"] == ["Sci-Fi", "Classic"] and entry["page_count"] == 412
+    path = f"/api/v1/books/{entry['id']}"
+    done = user.client.patch(path, json={"status": "read", "rating": 4.5}).get_json()
+    assert done["reads"] == [{"started_on": today, "finished_on": today}] and done["rating"] == 4.5
+    reads = [{"started_on": "2001-05-01", "finished_on": "2001-06-01"}, {"started_on": "2024-01-01", "finished_on": None}]
+    again = user.client.patch(path, json={"reads": list(reversed(reads)), "status": "did-not-finish"}).get_json()
+    assert again["reads"] == reads and again["status"] == "did-not-finish"
+    assert user.client.patch(path, json={"rating": 5}).get_json()["rating"] == 5  # whole numbers stay integers
+    listed = user.client.get("/api/v1/books?tag=classic").get_json()["items"]
+    assert [e["id"] for e in listed] == [entry["id"]]
+    assert user.client.get("/api/v1/books?tag=fantasy").get_json()["items"] == []
+
+
+@pytest.mark.parametrize("change", [
+    {"rating": 0}, {"rating": 6}, {"rating": 4.3}, {"rating": "x"}, {"rating": True},
+    {"reads": [{"started_on": "2024-02-30"}]}, {"reads": [{"started_on": "2024-02-02", "finished_on": "2024-02-01"}]},
+    {"reads": "soon"}, {"reads": [{"when": "2024-01-01"}]}, {"tags": ["x" * 51]}, {"tags": [f"t{i}" for i in range(51)]},
+    {"tags": "a, b"}, {"page_count": 0}, {"page_count": "many"}, {"status": "abandoned"}, {"review": "x" * 20001},
+])
+def test_bad_reading_values_are_refused_and_change_nothing(user, change):
+    entry = user.add(title="Dune", status="read", rating=4).get_json()
+    path = f"/api/v1/books/{entry['id']}"
+    response = user.client.patch(path, json=change)
+    if change == {"tags": "a, b"}:  # a comma-separated text is accepted, as forms send it
+        assert response.status_code == 200
+        return
+    assert response.status_code == 400, response.get_json()
+    assert response.get_json()["error"]["code"] == "validation_error"
+    assert user.client.get(path).get_json() == entry

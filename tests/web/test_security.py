@@ -200,7 +200,7 @@ def test_headers_on_pages_api_errors_and_static_files(client, user, entry):
 
 
 def test_hsts_outside_local(settings):
-    app = create_app(settings.replace(environment="prod", secret_key="a-long-production-secret"))
+    app = create_app(settings.replace(environment="prod", secret_key="a-long-production-secret-of-32-chars+"))
     app.config.update(TESTING=True)
     client = app.test_client()
     for response in (client.get("/login"), client.get("/api/v1/books"), client.get("/health")):

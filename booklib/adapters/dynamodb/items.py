@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from decimal import Decimal
 
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 
-from booklib.domain.model import EDITABLE_FIELDS, Book, ReadingStatus, SyncStatus, User, UserBook
+from booklib.domain.model import (
+    EDITABLE_FIELDS,
+    PERSONAL_LIMITS,
+    Book,
+    ReadingStatus,
+    SyncStatus,
+    User,
+    UserBook,
+    parse_reads,
+)
 
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
@@ -25,7 +35,7 @@ def from_item(item: dict) -> dict:
 
 def _plain(value):
     if isinstance(value, Decimal):
-        return int(value)
+        return int(value) if value == value.to_integral_value() else float(value)
     return value
 
 
@@ -65,7 +75,8 @@ BOOK_TEXT_FIELDS = ("isbn", *EDITABLE_FIELDS, "cover_image_url")
 
 def book_item(book: Book) -> dict:
     values = {"book_id": book.id, **{name: getattr(book, name) for name in BOOK_TEXT_FIELDS}}
-    values.update(created_at=format_time(book.created_at), updated_at=format_time(book.updated_at))
+    values.update(created_at=format_time(book.created_at), updated_at=format_time(book.updated_at),
+                  page_count=book.page_count)
     return to_item(values)
 
 
@@ -76,10 +87,11 @@ def book_from(item: dict) -> Book:
         **{name: v.get(name) for name in BOOK_TEXT_FIELDS},
         created_at=parse_time(v["created_at"]),
         updated_at=parse_time(v["updated_at"]),
+        page_count=v.get("page_count"),
     )
 
 
-USER_BOOK_TEXT_FIELDS = ("sync_error", *EDITABLE_FIELDS)
+USER_BOOK_TEXT_FIELDS = ("sync_error", *EDITABLE_FIELDS, *PERSONAL_LIMITS)
 # Only a PENDING entry carries this attribute, so the sparse pending-index holds PENDING entries alone.
 PENDING_ATTR = "pending"
 PENDING_MARK = "PENDING"
@@ -90,16 +102,34 @@ def user_book_item(ub: UserBook) -> dict:
         "user_book_id": ub.id,
         "user_id": ub.user_id,
         "book_id": ub.book_id,
-        "status": ub.status.value,
-        "rating": ub.rating,
-        "sync_status": ub.sync_status.value,
         **{name: getattr(ub, name) for name in USER_BOOK_TEXT_FIELDS},
         "date_added": format_time(ub.date_added),
         "updated_at": format_time(ub.updated_at),
         "version": ub.version,
-        PENDING_ATTR: PENDING_MARK if ub.sync_status is SyncStatus.PENDING else None,
+        **entry_attributes({name: getattr(ub, name) for name in ENTRY_VALUE_FIELDS}),
     }
     return to_item(values)
+
+
+# Entry values that are not plain text or numbers in an item, and how they are kept there.
+ENTRY_VALUE_FIELDS = ("status", "sync_status", "rating", "page_count", "reads", "tags")
+
+
+def entry_attributes(values: dict) -> dict:
+    """Entry values (any subset) as item attributes: enums as text, a half-star rating as a Decimal,
+    reads as JSON text, tags as a list plus `tag_keys`, the folded set the tag= filter tests with
+    contains(); a PENDING entry carries the pending-index key. None means: remove the attribute."""
+    out = {name: getattr(value, "value", value) for name, value in values.items()}
+    if isinstance(values.get("rating"), float):
+        out["rating"] = Decimal(str(values["rating"]))
+    if "reads" in values:
+        out["reads"] = json.dumps([read.to_dict() for read in values["reads"]]) if values["reads"] else None
+    if "tags" in values:
+        out["tags"] = list(values["tags"]) or None
+        out["tag_keys"] = {tag.casefold() for tag in values["tags"]} or None
+    if "sync_status" in values:
+        out[PENDING_ATTR] = PENDING_MARK if values["sync_status"] is SyncStatus.PENDING else None
+    return out
 
 
 def user_book_from(item: dict) -> UserBook:
@@ -115,6 +145,9 @@ def user_book_from(item: dict) -> UserBook:
         date_added=parse_time(v["date_added"]),
         updated_at=parse_time(v["updated_at"]),
         version=v.get("version", 0),
+        page_count=v.get("page_count"),
+        reads=parse_reads(json.loads(v["reads"])) if v.get("reads") else (),
+        tags=tuple(v.get("tags") or ()),
     )
 
 
@@ -135,10 +168,8 @@ class Update:
 
 def entry_update(changes: dict, version: int) -> Update:
     """Set the changed attributes of an entry, a new updated_at and the next version (#v, :v is the one read)."""
-    plain = {name: getattr(value, "value", value) for name, value in changes.items()}  # enums to text
+    plain = entry_attributes(changes)
     plain["updated_at"] = format_time(datetime.now(timezone.utc))
-    if "sync_status" in changes:
-        plain[PENDING_ATTR] = PENDING_MARK if changes["sync_status"] is SyncStatus.PENDING else None
     names = {"#v": "version"}
     values = {":v": {"N": str(version)}, ":next": {"N": str(version + 1)}}
     sets, removes = ["#v = :next"], []

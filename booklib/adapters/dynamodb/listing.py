@@ -20,7 +20,7 @@ from .batch import batch_get
 from .items import book_from, format_time, user_book_from
 from .tables import USER_INDEX, TableNames
 
-# A status filter is applied after Limit has counted the items read; read ahead so sparse filters
+# A status or tag filter is applied after Limit has counted the items read; read ahead so sparse filters
 # still fill a page in one or two calls.
 _FILTER_READ_AHEAD = 4
 
@@ -91,15 +91,21 @@ class LibraryPages:
             "ScanIndexForward": False,
             "KeyConditionExpression": "#u = :u",
         }
+        filters = []
         if query.status is not None:
             names["#s"], values[":s"] = "status", {"S": query.status.value}
-            params["FilterExpression"] = "#s = :s"
+            filters.append("#s = :s")
+        if query.tag:
+            names["#t"], values[":t"] = "tag_keys", {"S": query.tag}
+            filters.append("contains(#t, :t)")
+        if filters:
+            params["FilterExpression"] = " AND ".join(filters)
         params.update(ExpressionAttributeNames=names, ExpressionAttributeValues=values)
         items: list[dict] = []
         while True:
             if want is not None:
                 missing = want - len(items)
-                params["Limit"] = missing * _FILTER_READ_AHEAD if query.status is not None else missing
+                params["Limit"] = missing * _FILTER_READ_AHEAD if filters else missing
             if start_key is not None:
                 params["ExclusiveStartKey"] = start_key
             answer = self.client.query(**params)

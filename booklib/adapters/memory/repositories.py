@@ -158,6 +158,8 @@ class MemoryUserBookRepository:
             ]
         if query.status is not None:
             entries = [e for e in entries if e.user_book.status is query.status]
+        if query.tag:
+            entries = [e for e in entries if query.tag in e.user_book.tag_keys]
         if query.q:
             needle = query.q.lower()
             entries = [e for e in entries if needle in _effective(e, "title") or needle in _effective(e, "author")]

@@ -50,6 +50,7 @@ class GoogleBooksProvider:
             genre=(info.get("categories") or [None])[0],
             cover_image_url=_cover(info.get("imageLinks") or {}),
             description=info.get("description"),
+            page_count=info.get("pageCount"),
         )
         return None if metadata.is_empty() else metadata
 

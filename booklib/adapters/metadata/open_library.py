@@ -41,6 +41,7 @@ class OpenLibraryProvider:
             genre=next((s["name"] for s in data.get("subjects") or [] if s.get("name")), None),
             cover_image_url=https(cover.get("large") or cover.get("medium") or cover.get("small")),
             description=_description(data),
+            page_count=data.get("number_of_pages"),
         )
         return None if metadata.is_empty() else metadata
 

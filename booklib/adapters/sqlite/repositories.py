@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 from sqlalchemy import Engine, and_, delete, func, insert, literal, or_, select, text, tuple_, update
@@ -21,6 +22,7 @@ from booklib.domain.model import (
     User,
     UserBook,
     check_changes,
+    parse_reads,
     utcnow,
 )
 from booklib.domain.ports import Repositories
@@ -114,17 +116,34 @@ _OWN = EDITABLE_FIELDS
 
 
 def _user_book_row(ub: UserBook) -> dict:
-    row = {c.name: getattr(ub, c.name) for c in user_books.c}
-    row["status"] = ub.status.value
-    row["sync_status"] = ub.sync_status.value
+    return _column_values({c.name: getattr(ub, c.name) for c in user_books.c if c.name != "tag_keys"})
+
+
+def _column_values(values: dict) -> dict:
+    """Entry values (any subset) as columns: enums as text, reads and tags as JSON, tags also as the
+    newline-framed folded keys the tag filter matches (a tag never holds a newline)."""
+    row = {name: getattr(value, "value", value) for name, value in values.items()}
+    if "reads" in values:
+        row["reads"] = json.dumps([read.to_dict() for read in values["reads"]]) if values["reads"] else None
+    if "tags" in values:
+        tags = values["tags"]
+        row["tags"] = json.dumps(list(tags)) if tags else None
+        row["tag_keys"] = "".join(f"\n{tag.casefold()}" for tag in tags) + "\n" if tags else None
     return row
 
 
 def row_to_user_book(row, prefix: str = "") -> UserBook:
-    values = {c.name: row[prefix + c.name] for c in user_books.c}
+    values = {c.name: row[prefix + c.name] for c in user_books.c if c.name != "tag_keys"}
     values["status"] = ReadingStatus(values["status"])
     values["sync_status"] = SyncStatus(values["sync_status"])
+    values["rating"] = _number(values["rating"])
+    values["reads"] = parse_reads(json.loads(values["reads"])) if values["reads"] else ()
+    values["tags"] = tuple(json.loads(values["tags"])) if values["tags"] else ()
     return UserBook(**values)
+
+
+def _number(value):
+    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 class SqlUserBookRepository:
@@ -162,6 +181,8 @@ class SqlUserBookRepository:
                     func.lower(_effective("author")).like(pattern, escape="\\"),
                 )
             )
+        if query.tag:
+            stmt = stmt.where(user_books.c.tag_keys.contains(f"\n{query.tag}\n", autoescape=True))
         position = decode_cursor(user_id, query)
         if position is not None:
             stmt = stmt.where(_after(key, descending, position, query.sort))
@@ -183,7 +204,7 @@ class SqlUserBookRepository:
 
     def update(self, user_book_id: str, version: int, changes: dict) -> UserBook:
         check_changes(changes)
-        values = {name: getattr(value, "value", value) for name, value in changes.items()}  # enums to text
+        values = _column_values(changes)
         stmt = (
             update(user_books)
             .where(user_books.c.id == user_book_id, user_books.c.version == version)

@@ -8,6 +8,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Index,
+    Float,
     Integer,
     MetaData,
     String,
@@ -51,6 +52,10 @@ metadata = MetaData(
     }
 )
 
+STATUS_CHECK = "status IN ('to-read', 'reading', 'read', 'did-not-finish')"
+RATING_CHECK = "rating IS NULL OR (rating BETWEEN 0.5 AND 5 AND rating * 2 = CAST(rating * 2 AS INTEGER))"
+
+
 def _editable_columns() -> list[Column]:
     """One column per editable field, sized by the domain's limits (long texts are TEXT)."""
     return [Column(name, Text if limit > 2000 else String(limit)) for name, limit in FIELD_LIMITS.items()]
@@ -74,6 +79,7 @@ books = Table(
     Column("isbn", String(13), unique=True),
     *_editable_columns(),
     Column("cover_image_url", String(2000)),
+    Column("page_count", Integer),
     Column("created_at", UTCDateTime(), nullable=False),
     Column("updated_at", UTCDateTime(), nullable=False),
 )
@@ -84,17 +90,23 @@ user_books = Table(
     Column("id", String(36), primary_key=True),
     Column("user_id", String(36), ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
     Column("book_id", String(36), ForeignKey("books.id"), nullable=False),
-    Column("status", String(10), nullable=False),
-    Column("rating", Integer),
+    Column("status", String(20), nullable=False),
+    Column("rating", Float),
     Column("sync_status", String(10), nullable=False),
     Column("sync_error", Text),
     *_editable_columns(),
     Column("version", Integer, nullable=False, server_default="0"),
+    Column("page_count", Integer),
+    Column("reads", Text),  # JSON: [{"started_on": "YYYY-MM-DD" | null, "finished_on": ...}], oldest first
+    Column("tags", Text),  # JSON: ["tag", ...] as the reader spelled them
+    Column("tag_keys", Text),  # "\nfolded tag\n...\n": what the tag= filter matches
+    Column("review", Text),
+    Column("notes", Text),
     Column("date_added", UTCDateTime(), nullable=False),
     Column("updated_at", UTCDateTime(), nullable=False),
     UniqueConstraint("user_id", "book_id", name="uq_user_books_user_id_book_id"),
-    CheckConstraint("status IN ('to-read', 'reading', 'read')", name="status"),
-    CheckConstraint("rating IS NULL OR (rating BETWEEN 1 AND 5)", name="rating"),
+    CheckConstraint(STATUS_CHECK, name="status"),
+    CheckConstraint(RATING_CHECK, name="rating"),
     CheckConstraint("sync_status IN ('PENDING', 'SYNCED', 'FAILED')", name="sync_status"),
     Index("ix_user_books_user_id_date_added", "user_id", "date_added"),
     Index("ix_user_books_sync_status", "sync_status"),

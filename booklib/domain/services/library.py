@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from ..errors import ConflictError, NotFoundError, StaleWriteError, TaskQueueError, ValidationError
 from ..isbn import Isbn
@@ -19,11 +19,11 @@ from ..model import (
     ReadingStatus,
     SyncStatus,
     UserBook,
-    clean_fields,
     clean_text,
     names,
     new_id,
-    parse_rating,
+    parse_entry_fields,
+    reads_after_status,
     utcnow,
 )
 from ..ports import BookRepository, TaskQueue, UserBookRepository
@@ -31,6 +31,7 @@ from ..retrying import retry_on
 
 log = logging.getLogger(__name__)
 
+BOOK_OVERRIDES = (*EDITABLE_FIELDS, "page_count")  # a reader's own value wins over the shared book's
 # Optimistic writes retried after a concurrent write: a handful is plenty for one reader's entry.
 WRITE_ATTEMPTS = 5
 QUEUE_DOWN_MESSAGE = "We couldn't start looking up this book's details. Press \"Try again\" in a moment."
@@ -42,9 +43,11 @@ class LibraryService:
         self.user_books = user_books
         self.tasks = tasks
 
-    def add_by_isbn(self, user_id: str, isbn: str, status=None, rating=None, **fields) -> Entry:
+    def add_by_isbn(self, user_id: str, isbn: str, status=None, rating=None, date_added: datetime | None = None,
+                    **fields) -> Entry:
         parsed = Isbn.parse(isbn)
-        user_book = self._new_user_book(user_id, status, rating, fields)
+        values = parse_entry_fields({**fields, "status": status, "rating": rating})
+        user_book = self._new_user_book(user_id, values, date_added)
         book = self._book_for_isbn(parsed.value)
         user_book = replace(user_book, book_id=book.id, sync_status=SyncStatus.PENDING)
         try:
@@ -53,13 +56,16 @@ class LibraryService:
             raise ConflictError(f"ISBN {parsed.value} is already in your library.", field="isbn") from None
         return Entry(self._queue_lookup(user_book), book)
 
-    def add_manual(self, user_id: str, title: str, author=None, status=None, rating=None, **fields) -> Entry:
+    def add_manual(self, user_id: str, title: str, author=None, status=None, rating=None,
+                   date_added: datetime | None = None, **fields) -> Entry:
         title_text = clean_text(title, "title", FIELD_LIMITS["title"])
         if not title_text:
             raise ValidationError("Give an ISBN, or at least a title.", field="title")
-        values = clean_fields({**fields, "title": title_text, "author": author})
-        user_book = self._new_user_book(user_id, status, rating, {})
-        book = Book(id=new_id(), isbn=None, **values)
+        values = parse_entry_fields({**fields, "title": title_text, "author": author, "status": status, "rating": rating})
+        # A hand-entered book is this reader's alone: its texts are the book's, not overrides.
+        book_values = {name: values.pop(name) for name in BOOK_OVERRIDES if name in values}
+        user_book = self._new_user_book(user_id, values, date_added)
+        book = Book(id=new_id(), isbn=None, **book_values)
         self.books.add(book)
         user_book = replace(user_book, book_id=book.id)
         self.user_books.add(user_book)
@@ -80,19 +86,18 @@ class LibraryService:
         unknown = set(changes) - set(ENTRY_FIELDS)
         if unknown:
             raise ValidationError(f"These fields cannot be changed: {names(unknown)}.")
-        parsed: dict = {}
-        if "status" in changes:
-            parsed["status"] = ReadingStatus.parse(changes["status"])
-        if "rating" in changes:
-            parsed["rating"] = parse_rating(changes["rating"])
-        texts = clean_fields({k: v for k, v in changes.items() if k in EDITABLE_FIELDS})
+        parsed = parse_entry_fields(changes)
+        today = utcnow().date()
 
         def attempt() -> Entry:
             entry = self.get_entry(user_id, entry_id)
             wanted = dict(parsed)
-            for name, value in texts.items():
+            for name in BOOK_OVERRIDES:
                 # An edit equal to the shared book's value is no override: later metadata refreshes still show.
-                wanted[name] = None if value == getattr(entry.book, name) else value
+                if name in wanted and wanted[name] == getattr(entry.book, name):
+                    wanted[name] = None
+            if "status" in wanted and "reads" not in wanted:
+                wanted["reads"] = reads_after_status(entry.user_book.reads, entry.user_book.status, wanted["status"], today)
             different = {k: v for k, v in wanted.items() if getattr(entry.user_book, k) != v}
             if not different:
                 return entry
@@ -166,15 +171,11 @@ class LibraryService:
         return book
 
     @staticmethod
-    def _new_user_book(user_id: str, status, rating, fields: dict) -> UserBook:
+    def _new_user_book(user_id: str, values: dict, date_added: datetime | None) -> UserBook:
+        """A new entry from parsed values; a status without reads dates a read as setting it would."""
         now = utcnow()
-        return UserBook(
-            id=new_id(),
-            user_id=user_id,
-            book_id="",
-            status=ReadingStatus.parse(status) if status not in (None, "") else ReadingStatus.TO_READ,
-            rating=parse_rating(rating),
-            **clean_fields(fields),
-            date_added=now,
-            updated_at=now,
-        )
+        status = values.pop("status", ReadingStatus.TO_READ)
+        if "reads" not in values:
+            values["reads"] = reads_after_status((), ReadingStatus.TO_READ, status, now.date())
+        return UserBook(id=new_id(), user_id=user_id, book_id="", status=status, **values,
+                        date_added=date_added or now, updated_at=now)

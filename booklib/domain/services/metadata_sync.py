@@ -72,6 +72,7 @@ class MetadataSyncService:
                 genre=metadata.genre or fresh.genre,
                 cover_image_url=metadata.cover_image_url or fresh.cover_image_url,
                 description=metadata.description or fresh.description,
+                page_count=metadata.page_count or fresh.page_count,
                 updated_at=utcnow(),
             )
         )
