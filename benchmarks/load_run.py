@@ -55,6 +55,7 @@ class Client(threading.Thread):
         self.due: list[tuple[float, str]] = []  # (when, id): a second PATCH timed to land as the job ends
         self.latency: dict[str, list[float]] = defaultdict(list)
         self.errors: list[str] = []
+        self.overlaps = 0  # PATCHes answered while the entry's metadata job was still PENDING
 
     def call(self, op: str, method: str, path: str, ok: set[int], **kw) -> requests.Response | None:
         started = time.perf_counter()
@@ -115,6 +116,7 @@ class Client(threading.Thread):
         body = {f: changes[f] for f in random.sample(list(changes), random.randint(1, 2))}
         r = self.call(op, "PATCH", f"/api/v1/books/{entry_id}", {200}, json=body)
         expect = self.live[entry_id]["expect"]
+        self.overlaps += r is not None and r.status_code == 200 and r.json().get("sync_status") == "PENDING"
         for field, value in body.items():
             if r is not None and r.status_code == 200:
                 expect[field] = {value}
@@ -198,7 +200,8 @@ def run_backend(backend: str, args, stub: MetadataStub, log: Path) -> bool:
     print_table(f"{backend}: {args.clients} clients, {args.seconds:g} s (stub answers in {STUB_DELAY * 1000:.0f} ms)",
                 [("requests", requests_run), ("req/s", f"{requests_run / elapsed:.1f}"), ("errors", len(errors)),
                  *((k, len(result[k])) for k in ("lost", "resurrected", "unknown")), ("stuck PENDING", result["stuck"]),
-                 ("live entries", sum(len(c.live) for c in clients)), ("deleted", sum(len(c.deleted) for c in clients))],
+                 ("live entries", sum(len(c.live) for c in clients)), ("deleted", sum(len(c.deleted) for c in clients)),
+                 ("PATCH, PENDING", sum(c.overlaps for c in clients))],
                 latency, errors, result)
     print(f"  server log: {log}")
     return not (errors or result["lost"] or result["resurrected"] or result["unknown"] or result["stuck"])
