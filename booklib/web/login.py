@@ -41,7 +41,10 @@ def client_address() -> str | None:
 
 
 def start_session(user) -> SessionUser:
-    """Log the user in on a fresh server-side session; whatever the cookie held before is dropped."""
+    """Log the user in on a fresh server-side session; whatever the cookie held before is dropped, and a
+    session it was logged in on ends (no cookie from before the login works after it)."""
+    if current_user.is_authenticated:
+        current.accounts().end_session(current_user.session_id)
     session.clear()
     server_session = current.accounts().start_session(user.id)
     session_user = SessionUser(user, server_session.id)

@@ -302,6 +302,10 @@ class SqlLoginAttempts:
         for _ in range(3):
             try:
                 with self.engine.begin() as conn:
+                    # Counts nobody came back for are swept as others are made (by the expiry index).
+                    conn.execute(
+                        delete(login_attempts).where(login_attempts.c.expires_at <= now, login_attempts.c.key != key)
+                    )
                     if conn.execute(bump).rowcount == 0:
                         conn.execute(
                             insert(login_attempts).values(key=key, failures=1, last_failure_at=now, expires_at=expires_at)
@@ -315,8 +319,6 @@ class SqlLoginAttempts:
     def reset(self, key: str) -> None:
         with self.engine.begin() as conn:
             conn.execute(delete(login_attempts).where(login_attempts.c.key == key))
-            # Counts nobody came back for are swept here, by the expiry index.
-            conn.execute(delete(login_attempts).where(login_attempts.c.expires_at <= utcnow()))
 
 
 class SqlBackendProbe:
