@@ -56,8 +56,8 @@ def end_session() -> None:
     """Log out: the server-side session ends, so copies of the cookie stop working too."""
     if current_user.is_authenticated:
         current.accounts().end_session(current_user.session_id)
-    logout_user()
     session.clear()
+    logout_user()  # after clear(): it leaves the note that has Flask-Login clear a remember-me cookie
 
 
 @login_manager.unauthorized_handler

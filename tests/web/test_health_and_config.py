@@ -75,3 +75,17 @@ def test_uploads_over_10_mb_are_413(user):
     assert response.status_code == 413
     assert response.get_json()["error"]["code"] == "request_entity_too_large"
     assert user.client.get("/health").status_code == 200
+
+
+def test_session_and_login_attempt_settings(tmp_path):
+    from booklib.config import ConfigError
+
+    base = {"BOOKLIB_INSTANCE_PATH": str(tmp_path), "ENVIRONMENT": "dev", "SECRET_KEY": "x"}
+    settings = Settings.from_env(env=base)
+    assert settings.sessions_table == "BookLibrary-Sessions-dev"
+    assert settings.login_attempts_table == "BookLibrary-LoginAttempts-dev"
+    assert settings.session_lifetime_days == 30
+    custom = Settings.from_env(env=base | {"SESSIONS_TABLE": "S", "LOGIN_ATTEMPTS_TABLE": "L", "SESSION_LIFETIME_DAYS": "0.5"})
+    assert (custom.sessions_table, custom.login_attempts_table, custom.session_lifetime_days) == ("S", "L", 0.5)
+    with pytest.raises(ConfigError):
+        Settings.from_env(env=base | {"SESSION_LIFETIME_DAYS": "-1"})

@@ -250,8 +250,8 @@ class SqlSessionStore:
     def create(self, user_id: str, expires_at) -> Session:
         session = Session(new_session_id(), user_id, utcnow(), expires_at)
         with self.engine.begin() as conn:
-            # The user's expired sessions are swept as they start a new one (an indexed delete).
-            conn.execute(delete(sessions).where(sessions.c.user_id == user_id, sessions.c.expires_at <= session.created_at))
+            # Expired sessions are swept as new ones start (a range delete on the expiry index).
+            conn.execute(delete(sessions).where(sessions.c.expires_at <= session.created_at))
             conn.execute(
                 insert(sessions).values(
                     id_hash=session_id_hash(session.id),
