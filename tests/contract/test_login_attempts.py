@@ -5,10 +5,12 @@ from datetime import timedelta
 
 from booklib.domain.model import LoginFailures
 
-from .accounts_backends import storage  # noqa: F401  (every backend, and the in-memory adapters)
+from . import accounts_backends
 from .builders import T0
 
 DAY = timedelta(days=1)
+
+storage = accounts_backends.storage  # every storage backend, and the in-memory adapters
 
 
 def test_an_unknown_key_has_no_failures(storage):

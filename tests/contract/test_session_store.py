@@ -4,8 +4,10 @@ from datetime import timedelta
 
 from booklib.domain.model import session_id_hash, utcnow
 
-from .accounts_backends import storage  # noqa: F401  (every backend, and the in-memory adapters)
+from . import accounts_backends
 from .builders import a_user
+
+storage = accounts_backends.storage  # every storage backend, and the in-memory adapters
 
 
 def _user(storage, name="reader"):

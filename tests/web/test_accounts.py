@@ -1,7 +1,5 @@
 """Accounts over both backends: throttled logins, revocable server-side sessions, the account page and API."""
 
-import pytest
-
 from tests.conftest import KNOWN_ISBN
 
 PASSWORD = "correct horse"
