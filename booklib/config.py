@@ -35,6 +35,10 @@ class Settings:
     users_table: str = ""
     books_table: str = ""
     user_books_table: str = ""
+    sessions_table: str = ""
+    login_attempts_table: str = ""
+    # How long a login lasts (a server-side session: logging out ends it everywhere).
+    session_lifetime_days: float = 30.0
     metadata_queue_url: str | None = None
     aws_endpoint_url: str | None = None
     # "localstack": boto3 clients come from localstack-client's session (LocalStack on its usual address).
@@ -93,6 +97,9 @@ class Settings:
             users_table=env.get("USERS_TABLE") or f"BookLibrary-Users-{environment}",
             books_table=env.get("BOOKS_TABLE") or f"BookLibrary-Books-{environment}",
             user_books_table=env.get("USER_BOOKS_TABLE") or f"BookLibrary-UserBooks-{environment}",
+            sessions_table=env.get("SESSIONS_TABLE") or f"BookLibrary-Sessions-{environment}",
+            login_attempts_table=env.get("LOGIN_ATTEMPTS_TABLE") or f"BookLibrary-LoginAttempts-{environment}",
+            session_lifetime_days=_float(env, "SESSION_LIFETIME_DAYS") or cls.session_lifetime_days,
             metadata_queue_url=env.get("METADATA_QUEUE_URL") or None,
             aws_endpoint_url=env.get("AWS_ENDPOINT_URL") or None,
             aws_target=env.get("BOOKLIB_AWS_TARGET", "aws").strip().lower() or "aws",
@@ -127,6 +134,8 @@ class Settings:
                 f"SECRET_KEY must be at least {MIN_SECRET_KEY_LENGTH} characters outside local: "
                 "make one with python3 -c 'import secrets; print(secrets.token_hex(32))'."
             )
+        if self.session_lifetime_days <= 0:
+            raise ConfigError("SESSION_LIFETIME_DAYS must be more than 0.")
         if self.task_workers < 1:
             raise ConfigError("BOOKLIB_TASK_WORKERS must be at least 1.")
         return self

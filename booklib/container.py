@@ -87,10 +87,10 @@ def _secret_key_store(client, name: str | None):
     return SsmSecret(client, name)
 
 
-def _dynamodb_tables(users: str, books: str, user_books: str):
+def _dynamodb_tables(users: str, books: str, user_books: str, sessions: str, login_attempts: str):
     from booklib.adapters.dynamodb.tables import TableNames
 
-    return TableNames(users, books, user_books)
+    return TableNames(users, books, user_books, sessions, login_attempts)
 
 
 def _dynamodb_repositories(client, tables):
@@ -206,7 +206,12 @@ class Container(containers.DeclarativeContainer):
     ssm_client = providers.Singleton(_ssm_client, aws_session, config.aws_endpoint_url)
     secret_key_store = providers.Singleton(_secret_key_store, ssm_client, config.secret_key_parameter)
     dynamodb_tables = providers.Singleton(
-        _dynamodb_tables, config.users_table, config.books_table, config.user_books_table
+        _dynamodb_tables,
+        config.users_table,
+        config.books_table,
+        config.user_books_table,
+        config.sessions_table,
+        config.login_attempts_table,
     )
     aws_provisioners = providers.List(
         providers.Factory(_dynamodb_provisioner, dynamodb_client, dynamodb_tables),
@@ -236,7 +241,16 @@ class Container(containers.DeclarativeContainer):
     sqs_poller = providers.Factory(_sqs_poller, sqs_poll_client.provider, config.metadata_queue_url, metadata_sync.provider)
     barcode_reader = providers.Singleton(_barcode_reader, config.barcode_readers, config.max_image_pixels)
 
-    accounts = providers.Singleton(AccountService, storage.provided.users, password_hasher)
+    accounts = providers.Singleton(
+        AccountService,
+        storage.provided.users,
+        password_hasher,
+        storage.provided.sessions,
+        storage.provided.login_attempts,
+        books=storage.provided.books,
+        user_books=storage.provided.user_books,
+        session_lifetime_days=config.session_lifetime_days,
+    )
     library = providers.Singleton(LibraryService, storage.provided.books, storage.provided.user_books, task_queue)
     scanner = providers.Singleton(ScanService, barcode_reader)
     # Locally: a thread in the serving process requeues pending jobs (on AWS a scheduled Lambda does).

@@ -26,6 +26,25 @@ class AuthenticationError(DomainError):
     code = "invalid_credentials"
 
 
+class TooManyAttemptsError(DomainError):
+    """Too many failed logins for an account or from an address: wait retry_after_seconds."""
+
+    code = "too_many_attempts"
+
+    def __init__(self, retry_after_seconds: int, message: str | None = None):
+        self.retry_after_seconds = max(1, int(retry_after_seconds))
+        super().__init__(
+            message or f"Too many failed logins. Try again in {_duration(self.retry_after_seconds)}."
+        )
+
+
+def _duration(seconds: int) -> str:
+    if seconds < 60:
+        return f"{seconds} second{'s' if seconds != 1 else ''}"
+    minutes = -(-seconds // 60)
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+
+
 class InvalidCursorError(ValidationError):
     code = "invalid_cursor"
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import enum
+import hashlib
 import re
+import secrets
 import uuid
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
@@ -210,6 +212,34 @@ class User:
 
     def to_dict(self) -> dict:
         return {"id": self.id, "username": self.username, "email": self.email, "created_at": self.created_at.isoformat()}
+
+
+def new_session_id() -> str:
+    """A session id: 256 random bits, URL-safe. Only the reader's cookie ever holds it."""
+    return secrets.token_urlsafe(32)
+
+
+def session_id_hash(session_id: str) -> str:
+    """What a store keeps instead of the session id (a stolen table cannot be replayed as cookies)."""
+    return hashlib.sha256(session_id.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Session:
+    """A server-side login session: the reader's cookie holds `id`; stores keep only its hash."""
+
+    id: str
+    user_id: str
+    created_at: datetime
+    expires_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class LoginFailures:
+    """Failed logins counted under one throttling key since the last reset (or since they were forgotten)."""
+
+    count: int = 0
+    last_failure_at: datetime | None = None
 
 
 @dataclass(slots=True)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
-from .model import Book, BookMetadata, Entry, ListQuery, Page, User, UserBook
+from .model import Book, BookMetadata, Entry, ListQuery, LoginFailures, Page, Session, User, UserBook
 
 
 class UserRepository(Protocol):
@@ -17,6 +17,12 @@ class UserRepository(Protocol):
 
     def get_by_email(self, email: str) -> User | None:
         """Look up by email, case-insensitively."""
+
+    def update_password(self, user_id: str, password_hash: str) -> None:
+        """Replace the stored password hash (nothing else changes)."""
+
+    def delete(self, user_id: str) -> None:
+        """Delete the user and free their username and email; a missing user is no error."""
 
 
 class BookRepository(Protocol):
@@ -58,6 +64,36 @@ class UserBookRepository(Protocol):
         with `updated_before`, only those left PENDING since before then."""
 
 
+class SessionStore(Protocol):
+    """Server-side login sessions. Ids are kept only as hashes (model.session_id_hash)."""
+
+    def create(self, user_id: str, expires_at: datetime) -> Session:
+        """Start a session with a new random id (model.new_session_id); the returned Session holds it."""
+
+    def get(self, session_id: str) -> Session | None:
+        """The session, or None when unknown, deleted or expired (expiry is checked on read)."""
+
+    def delete(self, session_id: str) -> None:
+        """End one session; an unknown id is no error."""
+
+    def delete_for_user(self, user_id: str, keep: str | None = None) -> None:
+        """End every session of the user, except the one with id `keep` if given."""
+
+
+class LoginAttempts(Protocol):
+    """Failed-login counters by throttling key ("account:<email>", "address:<ip>"), shared by all processes."""
+
+    def failures(self, key: str, now: datetime) -> LoginFailures:
+        """The key's failures; LoginFailures() when none, reset, or forgotten (expires_at passed)."""
+
+    def record_failure(self, key: str, now: datetime, expires_at: datetime) -> LoginFailures:
+        """Count one more failure at `now`, atomically (concurrent failures are all counted); the count is
+        forgotten at `expires_at` (a count already past its expiry starts again from 1)."""
+
+    def reset(self, key: str) -> None:
+        """Forget the key's failures."""
+
+
 class BackendProbe(Protocol):
     def check(self) -> None:
         """Raise with a readable reason when the storage backend cannot serve requests."""
@@ -71,6 +107,8 @@ class Repositories:
     books: BookRepository
     user_books: UserBookRepository
     probe: BackendProbe
+    sessions: SessionStore
+    login_attempts: LoginAttempts
 
 
 class TaskQueue(Protocol):

@@ -11,7 +11,7 @@ from booklib import __version__
 from booklib.config import Settings
 from booklib.container import Container, build_container
 
-from . import api, auth, books, errors, health, login
+from . import account, api, auth, books, errors, health, login
 from . import security
 
 log = logging.getLogger(__name__)
@@ -52,6 +52,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     errors.init_app(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(auth.bp)
+    app.register_blueprint(account.bp)
     app.register_blueprint(books.bp)
     app.register_blueprint(api.bp)
     csrf.exempt(api.bp)

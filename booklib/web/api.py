@@ -1,13 +1,13 @@
 """The JSON API, /api/v1: the same services as the pages."""
 
 from flask import Blueprint, jsonify, request
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 
 from booklib.domain.errors import ValidationError
 from booklib.domain.model import ENTRY_FIELDS, ListQuery, names
 
 from . import current
-from .login import SessionUser
+from .login import client_address, end_session, start_session
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -31,14 +31,41 @@ def register():
 @bp.post("/auth/login")
 def login():
     body = json_body()
-    user = current.accounts().authenticate(body.get("email"), body.get("password"))
-    login_user(SessionUser(user))
+    user = current.accounts().authenticate(body.get("email"), body.get("password"), client_address())
+    start_session(user)
     return jsonify(user=user.to_dict())
 
 
 @bp.post("/auth/logout")
 def logout():
-    logout_user()
+    end_session()
+    return "", 204
+
+
+@bp.post("/auth/logout-everywhere")
+@login_required
+def logout_everywhere():
+    current.accounts().end_all_sessions(current_user.id)
+    end_session()
+    return "", 204
+
+
+@bp.post("/account/password")
+@login_required
+def change_password():
+    body = json_body()
+    current.accounts().change_password(
+        current_user.id, body.get("current_password"), body.get("new_password"), keep_session=current_user.session_id
+    )
+    return "", 204
+
+
+@bp.delete("/account")
+@login_required
+def delete_account():
+    body = json_body()
+    current.accounts().delete_account(current_user.id, body.get("password"))
+    end_session()
     return "", 204
 
 

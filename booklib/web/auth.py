@@ -3,13 +3,13 @@
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 
-from booklib.domain.errors import AuthenticationError, ConflictError, ValidationError
+from booklib.domain.errors import AuthenticationError, ConflictError, TooManyAttemptsError, ValidationError
 
 from . import current
 from .forms import ConfirmForm, LoginForm, RegisterForm, attach_error, has_errors
-from .login import SessionUser
+from .login import client_address, end_session, start_session
 
 bp = Blueprint("auth", __name__)
 
@@ -40,7 +40,7 @@ def register():
         except (ValidationError, ConflictError) as exc:
             attach_error(form, exc)
         else:
-            login_user(SessionUser(user))
+            start_session(user)
             flash(f"Welcome, {user.username}! Add your first book.", "success")
             return redirect(url_for("books.add"))
     return render_template("auth/register.html", form=form), 400 if has_errors(form) else 200
@@ -53,11 +53,15 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         try:
-            user = current.accounts().authenticate(form.email.data, form.password.data)
+            user = current.accounts().authenticate(form.email.data, form.password.data, client_address())
         except AuthenticationError as exc:
             form.password.errors.append(exc.message)
             return render_template("auth/login.html", form=form), 401
-        login_user(SessionUser(user))
+        except TooManyAttemptsError as exc:
+            form.form_errors.append(exc.message)
+            headers = {"Retry-After": str(exc.retry_after_seconds)}
+            return render_template("auth/login.html", form=form), 429, headers
+        start_session(user)
         flash(f"Logged in as {user.username}.", "success")
         return redirect(safe_next(request.args.get("next")) or url_for("books.library"))
     return render_template("auth/login.html", form=form), 400 if has_errors(form) else 200
@@ -70,7 +74,7 @@ def logout():
     if request.method == "GET":
         return render_template("auth/logout.html", form=form)
     if form.validate_on_submit():
-        logout_user()
+        end_session()
         flash("You are logged out.", "info")
         return redirect(url_for("auth.login"))
     flash("Your session form expired; please try again.", "error")

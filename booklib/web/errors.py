@@ -2,7 +2,7 @@
 
 import logging
 
-from flask import jsonify, render_template, request
+from flask import jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from booklib.domain import errors as domain
@@ -15,6 +15,7 @@ STATUS = {
     domain.AuthenticationError: 401,
     domain.NotFoundError: 404,
     domain.ConflictError: 409,
+    domain.TooManyAttemptsError: 429,
     domain.ImageTooLargeError: 413,
     domain.InvalidImageError: 422,
     domain.NoIsbnFoundError: 422,
@@ -45,7 +46,11 @@ def error_response(status: int, code: str, message: str, field: str | None = Non
 def init_app(app) -> None:
     @app.errorhandler(domain.DomainError)
     def domain_error(error: domain.DomainError):
-        return error_response(status_for(error), error.code, error.message, error.field)
+        response = error_response(status_for(error), error.code, error.message, error.field)
+        if isinstance(error, domain.TooManyAttemptsError):
+            response = make_response(*response)
+            response.headers["Retry-After"] = str(error.retry_after_seconds)
+        return response
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

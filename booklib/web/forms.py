@@ -58,3 +58,15 @@ def attach_error(form, error) -> None:
     """Show a domain error next to the field it names, or above the form."""
     field = getattr(form, error.field, None) if error.field else None
     (field.errors if field is not None else form.form_errors).append(error.message)
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField("Current password", validators=[DataRequired()])
+    new_password = PasswordField("New password", validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH)])
+    confirm_password = PasswordField(
+        "Confirm new password", validators=[DataRequired(), EqualTo("new_password", message="The passwords differ.")]
+    )
+
+
+class DeleteAccountForm(FlaskForm):
+    password = PasswordField("Your password, to confirm", validators=[DataRequired()])

@@ -1,14 +1,14 @@
 """the reading model: did-not-finish, half-star ratings, read-throughs, tags, review, notes, page counts
 
 Revision ID: 0004
-Revises: 0002
+Revises: 0003
 Create Date: 2026-11-22
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0004"
-down_revision = "0002"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 

@@ -51,3 +51,23 @@ def test_of_many_simultaneous_registrations_of_one_name_exactly_one_wins(storage
     outcomes = race(storage.users.add, [a_user("racer", f"racer{i}@example.org") for i in range(40)])
     assert outcomes.count("won") == 1
     assert outcomes.count("conflict") == 39
+
+
+def test_a_password_hash_can_be_replaced(storage):
+    user = a_user("alice", "alice@example.org")
+    storage.users.add(user)
+    storage.users.update_password(user.id, "hash$new")
+    stored = storage.users.get(user.id)
+    assert stored.password_hash == "hash$new" and stored.email == user.email and stored.username == user.username
+    storage.users.update_password("missing", "hash$x")  # no error, nothing created
+    assert storage.users.get("missing") is None
+
+
+def test_a_deleted_user_is_gone_and_frees_their_username_and_email(storage):
+    user = a_user("Alice", "alice@example.org")
+    storage.users.add(user)
+    storage.users.delete(user.id)
+    storage.users.delete(user.id)  # twice is fine
+    assert storage.users.get(user.id) is None
+    assert storage.users.get_by_email("alice@example.org") is None
+    storage.users.add(a_user("ALICE", "Alice@example.org"))

@@ -184,3 +184,16 @@ def test_the_app_is_built_once_per_container(monkeypatch, settings):
         assert call(http_v2("GET", "/health"))["statusCode"] == 200
     assert len(built) == 1 and lambda_api.get_app() is built[0]
     assert API_HOST  # events carry the execute-api host
+
+
+def test_failed_logins_are_counted_by_api_gateways_source_ip_not_by_x_forwarded_for(lambda_app):
+    def failed_login(n: int, source_ip: str, forwarded: str = "") -> int:
+        event = http_v2("POST", "/api/v1/auth/login", json_body={"email": f"guess{n}@example.org", "password": "nope nope"},
+                        headers={"x-forwarded-for": forwarded} if forwarded else None)
+        event["requestContext"]["http"]["sourceIp"] = source_ip
+        return call(event)["statusCode"]
+
+    # Twenty guesses at different accounts from one address, each claiming another X-Forwarded-For.
+    assert [failed_login(n, "203.0.113.9", f"10.0.0.{n}") for n in range(20)] == [401] * 20
+    assert failed_login(20, "203.0.113.9", "10.0.0.99") == 429
+    assert failed_login(21, "198.51.100.4") == 401  # another address is not held up

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from booklib.adapters.dynamodb.tables import TableNames, ensure_tables, table_definitions
+from booklib.adapters.dynamodb.tables import TableNames, ensure_tables, expiring_tables, table_definitions
 from booklib.adapters.tasks.sqs import MAX_RECEIVE_COUNT, WORKER_TIMEOUT_SECONDS, ensure_queues
 from booklib.entrypoints.lambda_worker import process_batch
 from booklib.web import create_app
@@ -45,7 +45,8 @@ def resources(sls) -> dict:
     return sls["resources"]["Resources"]
 
 
-LOGICAL_TABLES = {"users": "UsersTable", "books": "BooksTable", "user_books": "UserBooksTable"}
+LOGICAL_TABLES = {"users": "UsersTable", "books": "BooksTable", "user_books": "UserBooksTable",
+                  "sessions": "SessionsTable", "login_attempts": "LoginAttemptsTable"}
 
 
 def test_runtime_handlers_and_environment(sls):
@@ -84,9 +85,15 @@ def test_queue_and_dead_letter_queue(sls):
 
 def test_tables_match_the_adapter_definitions(sls):
     stage = "${sls:stage}"
-    names = TableNames(f"BookLibrary-Users-{stage}", f"BookLibrary-Books-{stage}", f"BookLibrary-UserBooks-{stage}")
+    names = TableNames(*(f"BookLibrary-{kind}-{stage}" for kind in ("Users", "Books", "UserBooks", "Sessions", "LoginAttempts")))
     custom = sls["custom"]
-    by_name = {custom["usersTable"]: "UsersTable", custom["booksTable"]: "BooksTable", custom["userBooksTable"]: "UserBooksTable"}
+    by_name = {custom["usersTable"]: "UsersTable", custom["booksTable"]: "BooksTable", custom["userBooksTable"]: "UserBooksTable",
+               custom["sessionsTable"]: "SessionsTable", custom["loginAttemptsTable"]: "LoginAttemptsTable"}
+    assert sorted(by_name.values()) == sorted(LOGICAL_TABLES.values())
+    env = sls["provider"]["environment"]
+    for variable, logical in (("SESSIONS_TABLE", "SessionsTable"), ("LOGIN_ATTEMPTS_TABLE", "LoginAttemptsTable")):
+        assert env[variable] == {"Ref": logical}
+    expiring = expiring_tables(names)
     for definition in table_definitions(names):
         table = resources(sls)[by_name[definition["TableName"]]]
         props = table["Properties"]
@@ -94,7 +101,12 @@ def test_tables_match_the_adapter_definitions(sls):
         assert props["KeySchema"] == definition["KeySchema"]
         assert sorted(props["AttributeDefinitions"], key=lambda a: a["AttributeName"]) == sorted(
             definition["AttributeDefinitions"], key=lambda a: a["AttributeName"])
-        assert props["GlobalSecondaryIndexes"] == definition["GlobalSecondaryIndexes"]
+        assert props.get("GlobalSecondaryIndexes") == definition.get("GlobalSecondaryIndexes")
+        if definition["TableName"] in expiring:
+            ttl = {"AttributeName": expiring[definition["TableName"]], "Enabled": True}
+            assert props["TimeToLiveSpecification"] == ttl
+        else:
+            assert "TimeToLiveSpecification" not in props
         assert props["BillingMode"] == "PAY_PER_REQUEST"
         assert props["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
         assert props["SSESpecification"] == {"SSEEnabled": True}
@@ -157,7 +169,7 @@ def recorded(settings, monkeypatch):
         container = app.extensions["booklib.container"]
         ensure_tables(container.dynamodb_client(), container.dynamodb_tables())
         tables = container.dynamodb_tables()
-        kinds = {tables.users: "users", tables.books: "books", tables.user_books: "user_books"}
+        kinds = {getattr(tables, kind): kind for kind in LOGICAL_TABLES}
 
         def on_dynamodb(model, params, **_):
             calls[phase[0]].update(required_permissions(model.name, params, kinds))
@@ -173,6 +185,7 @@ def recorded(settings, monkeypatch):
         assert web.get("/health/ready").status_code == 200
         assert web.post("/api/v1/auth/register", json={"username": "iam", "email": "iam@example.org", "password": "correct horse"}).status_code == 201
         assert web.post("/api/v1/auth/register", json={"username": "iam", "email": "iam@example.org", "password": "correct horse"}).status_code == 409
+        assert web.post("/api/v1/auth/login", json={"email": "iam@example.org", "password": "wrong horse"}).status_code == 401
         assert web.post("/api/v1/auth/login", json={"email": "iam@example.org", "password": "correct horse"}).status_code == 200
         entry = web.post("/api/v1/books", json={"isbn": KNOWN_ISBN}).get_json()
         assert web.post("/api/v1/books", json={"isbn": KNOWN_ISBN}).status_code == 409
@@ -202,6 +215,15 @@ def recorded(settings, monkeypatch):
         assert web.delete(f"/api/v1/books/{entry['id']}").status_code == 204
         assert web.delete(f"/api/v1/books/{manual['id']}").status_code == 204
         assert web.post("/api/v1/auth/logout").status_code == 204
+        # The account: another device, a password change, log out everywhere, delete the account.
+        other = app.test_client()
+        assert other.post("/api/v1/auth/login", json={"email": "iam@example.org", "password": "correct horse"}).status_code == 200
+        assert web.post("/api/v1/auth/login", json={"email": "iam@example.org", "password": "correct horse"}).status_code == 200
+        assert web.post("/api/v1/account/password", json={"current_password": "correct horse", "new_password": "battery staple"}).status_code == 204
+        assert web.post("/api/v1/auth/logout-everywhere").status_code == 204
+        assert web.post("/api/v1/auth/login", json={"email": "iam@example.org", "password": "battery staple"}).status_code == 200
+        assert web.post("/api/v1/books", json={"title": "Kept until the end"}).status_code == 201
+        assert web.delete("/api/v1/account", json={"password": "battery staple"}).status_code == 204
     return calls
 
 
@@ -234,3 +256,11 @@ def test_the_sweeper_runs_on_a_schedule_and_requeues_stale_jobs(sls):
     sweeper = sls["functions"]["sweeper"]
     assert sweeper["events"] == [{"schedule": "rate(15 minutes)"}]
     assert sweeper["handler"] == "booklib/entrypoints/lambda_sweeper.handler"
+
+
+def test_the_session_and_login_attempt_tables_are_granted_exactly_what_is_used(sls, recorded):
+    def on_account_tables(pairs):
+        return {(action, resource) for action, resource in pairs if resource.split("/")[0] in ("sessions", "login_attempts")}
+
+    assert on_account_tables(granted_permissions(sls, "ApiRole")) == on_account_tables(recorded["api"])
+    assert not on_account_tables(granted_permissions(sls, "WorkerRole"))

@@ -38,7 +38,7 @@ def aws(aws_endpoint, monkeypatch, settings, stub):
     """Tables + queue + DLQ on the endpoint, the app configured as on AWS, and the environment the
     worker Lambda would see (its handler builds its own container from it)."""
     name = f"it{uuid.uuid4().hex[:10]}"
-    tables = TableNames(f"BookLibrary-Users-{name}", f"BookLibrary-Books-{name}", f"BookLibrary-UserBooks-{name}")
+    tables = TableNames(*(f"BookLibrary-{kind}-{name}" for kind in ("Users", "Books", "UserBooks", "Sessions", "LoginAttempts")))
     session = boto3.session.Session(region_name=REGION, **CREDENTIALS)
     explicit = Config(ignore_configured_endpoint_urls=True, retries={"mode": "standard", "max_attempts": 3})
     dynamodb = session.client("dynamodb", endpoint_url=aws_endpoint, config=explicit)
@@ -61,6 +61,8 @@ def aws(aws_endpoint, monkeypatch, settings, stub):
         "USERS_TABLE": tables.users,
         "BOOKS_TABLE": tables.books,
         "USER_BOOKS_TABLE": tables.user_books,
+        "SESSIONS_TABLE": tables.sessions,
+        "LOGIN_ATTEMPTS_TABLE": tables.login_attempts,
         "METADATA_QUEUE_URL": queues.queue_url,
         "GOOGLE_BOOKS_API_URL": stub.google_url,
         "OPEN_LIBRARY_URL": stub.open_library_url,
@@ -79,6 +81,8 @@ def aws(aws_endpoint, monkeypatch, settings, stub):
         users_table=tables.users,
         books_table=tables.books,
         user_books_table=tables.user_books,
+        sessions_table=tables.sessions,
+        login_attempts_table=tables.login_attempts,
         metadata_queue_url=queues.queue_url,
     )
     app = create_app(app_settings)

@@ -144,6 +144,8 @@ def test_bootstrap_command_creates_tables_and_queues_idempotently(aws):
         users_table=f"BookLibrary-Users-{name}",
         books_table=f"BookLibrary-Books-{name}",
         user_books_table=f"BookLibrary-UserBooks-{name}",
+        sessions_table=f"BookLibrary-Sessions-{name}",
+        login_attempts_table=f"BookLibrary-LoginAttempts-{name}",
     )
     from booklib.web import create_app
 
@@ -163,7 +165,8 @@ def test_bootstrap_command_creates_tables_and_queues_idempotently(aws):
                 aws.sqs.delete_queue(QueueUrl=aws.sqs.get_queue_url(QueueName=queue)["QueueUrl"])
             except Exception:
                 pass
-        for table in (settings.users_table, settings.books_table, settings.user_books_table):
+        for table in (settings.users_table, settings.books_table, settings.user_books_table, settings.sessions_table,
+                      settings.login_attempts_table):
             try:
                 aws.dynamodb.delete_table(TableName=table)
             except Exception:

@@ -89,6 +89,8 @@ def dynamodb_target(endpoint_url: str | None, monkeypatch):
         monkeypatch.setenv("USERS_TABLE", names.users)
         monkeypatch.setenv("BOOKS_TABLE", names.books)
         monkeypatch.setenv("USER_BOOKS_TABLE", names.user_books)
+        monkeypatch.setenv("SESSIONS_TABLE", names.sessions)
+        monkeypatch.setenv("LOGIN_ATTEMPTS_TABLE", names.login_attempts)
         yield SimpleNamespace(client=client, names=names, endpoint_url=endpoint_url)
 
 
@@ -99,6 +101,8 @@ def dynamodb_app(settings, target):
         users_table=target.names.users,
         books_table=target.names.books,
         user_books_table=target.names.user_books,
+        sessions_table=target.names.sessions,
+        login_attempts_table=target.names.login_attempts,
     )
     container = build_container(settings)
     container.dynamodb_client.override(providers.Object(target.client))

@@ -18,6 +18,8 @@ class Storage:
     books: Any
     user_books: Any
     probe: Any
+    sessions: Any = None
+    login_attempts: Any = None
 
 
 @contextlib.contextmanager
@@ -32,6 +34,8 @@ def sqlite_storage(tmp_path: Path):
             sql.SqlBookRepository(engine),
             sql.SqlUserBookRepository(engine),
             sql.SqlBackendProbe(engine),
+            sql.SqlSessionStore(engine),
+            sql.SqlLoginAttempts(engine),
         )
     finally:
         engine.dispose()
@@ -45,6 +49,8 @@ def dynamodb_storage_on(client, names) -> Storage:
         dynamo.DynamoBookRepository(client, names),
         dynamo.DynamoUserBookRepository(client, names),
         dynamo.DynamoBackendProbe(client, names),
+        dynamo.DynamoSessionStore(client, names),
+        dynamo.DynamoLoginAttempts(client, names),
     )
 
 
@@ -83,7 +89,8 @@ def memory_storage(tmp_path: Path):
     from booklib.adapters.memory import make_repositories
 
     repositories = make_repositories()
-    yield Storage(repositories.users, repositories.books, repositories.user_books, repositories.probe)
+    yield Storage(repositories.users, repositories.books, repositories.user_books, repositories.probe,
+                  repositories.sessions, repositories.login_attempts)
 
 
 STORAGE_BACKENDS: dict[str, Callable[[Path], ContextManager[Storage]]] = {

@@ -2,6 +2,7 @@
 
 from sqlalchemy import inspect, text
 
+from booklib.adapters.sqlite.schema import head_revision
 from booklib.web import create_app
 
 
@@ -9,13 +10,27 @@ def test_db_upgrade_brings_the_schema_to_head(settings):
     app = create_app(settings.replace(backend="sqlite"))
     engine = app.extensions["booklib.container"].sql_engine()
     with engine.begin() as conn:
+        conn.execute(text("DROP TABLE login_attempts"))
+        conn.execute(text("DROP TABLE sessions"))
         conn.execute(text("DROP TABLE user_books"))
         conn.execute(text("DROP TABLE books"))
         conn.execute(text("DROP TABLE users"))
         conn.execute(text("DELETE FROM alembic_version"))
     result = app.test_cli_runner().invoke(args=["db", "upgrade"])
     assert result.exit_code == 0, result.output
-    from booklib.adapters.sqlite.schema import head_revision
-
     assert f"is at revision {head_revision()}" in result.output
-    assert {"users", "books", "user_books"} <= set(inspect(engine).get_table_names())
+    assert {"users", "books", "user_books", "sessions", "login_attempts"} <= set(inspect(engine).get_table_names())
+
+
+def test_the_migrations_build_exactly_the_schema_of_tables_py(settings):
+    """alembic's migrations/ and booklib/adapters/sqlite/tables.py describe the same schema."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from booklib.adapters.sqlite.tables import metadata
+
+    app = create_app(settings.replace(backend="sqlite"))
+    engine = app.extensions["booklib.container"].sql_engine()
+    with engine.connect() as conn:
+        differences = compare_metadata(MigrationContext.configure(conn), metadata)
+    assert differences == []

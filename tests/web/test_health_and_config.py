@@ -97,3 +97,17 @@ def test_ready_never_answers_an_exceptions_text(client, app, monkeypatch):
     assert response.status_code == 503
     assert "123456789012" not in response.get_data(as_text=True)
     assert response.get_json()["reason"] == "The storage backend cannot be reached."
+
+
+def test_session_and_login_attempt_settings(tmp_path):
+    from booklib.config import ConfigError
+
+    base = {"BOOKLIB_INSTANCE_PATH": str(tmp_path), "ENVIRONMENT": "dev", "SECRET_KEY": "x" * 32}
+    settings = Settings.from_env(env=base)
+    assert settings.sessions_table == "BookLibrary-Sessions-dev"
+    assert settings.login_attempts_table == "BookLibrary-LoginAttempts-dev"
+    assert settings.session_lifetime_days == 30
+    custom = Settings.from_env(env=base | {"SESSIONS_TABLE": "S", "LOGIN_ATTEMPTS_TABLE": "L", "SESSION_LIFETIME_DAYS": "0.5"})
+    assert (custom.sessions_table, custom.login_attempts_table, custom.session_lifetime_days) == ("S", "L", 0.5)
+    with pytest.raises(ConfigError):
+        Settings.from_env(env=base | {"SESSION_LIFETIME_DAYS": "-1"})

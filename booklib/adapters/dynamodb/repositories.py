@@ -4,7 +4,9 @@ from booklib.domain.ports import Repositories
 
 
 from .books import DynamoBookRepository
+from .login_attempts import DynamoLoginAttempts
 from .probe import DynamoBackendProbe
+from .sessions import DynamoSessionStore
 from .user_books import DynamoUserBookRepository
 from .users import DynamoUserRepository
 
@@ -15,6 +17,9 @@ def make_repositories(client, tables) -> Repositories:
         books=DynamoBookRepository(client, tables),
         user_books=DynamoUserBookRepository(client, tables),
         probe=DynamoBackendProbe(client, tables),
+        sessions=DynamoSessionStore(client, tables),
+        login_attempts=DynamoLoginAttempts(client, tables),
     )
 
-__all__ = ["make_repositories", "DynamoBackendProbe", "DynamoBookRepository", "DynamoUserBookRepository", "DynamoUserRepository"]
+__all__ = ["make_repositories", "DynamoBackendProbe", "DynamoBookRepository", "DynamoUserBookRepository", "DynamoUserRepository",
+           "DynamoSessionStore", "DynamoLoginAttempts"]

@@ -1,4 +1,4 @@
-"""The three tables (names from settings; keys and indexes as in DESIGN.md) and their idempotent creation."""
+"""The tables (names from settings; keys and indexes as in DESIGN.md) and their idempotent creation."""
 
 from __future__ import annotations
 
@@ -13,9 +13,11 @@ class TableNames:
     users: str
     books: str
     user_books: str
+    sessions: str
+    login_attempts: str
 
-    def all(self) -> tuple[str, str, str]:
-        return (self.users, self.books, self.user_books)
+    def all(self) -> tuple[str, ...]:
+        return (self.users, self.books, self.user_books, self.sessions, self.login_attempts)
 
 
 USER_INDEX = "user-index"
@@ -34,13 +36,25 @@ def _index(name: str, *key: str, projection: str = "ALL") -> dict:
 
 def _table(name: str, key: str, indexes: list[dict]) -> dict:
     attributes = {key} | {k["AttributeName"] for index in indexes for k in index["KeySchema"]}
-    return {
+    definition = {
         "TableName": name,
         "KeySchema": [{"AttributeName": key, "KeyType": "HASH"}],
         "AttributeDefinitions": [{"AttributeName": a, "AttributeType": "S"} for a in sorted(attributes)],
         "GlobalSecondaryIndexes": indexes,
         "BillingMode": "PAY_PER_REQUEST",
     }
+    if not indexes:  # CreateTable refuses an empty list
+        del definition["GlobalSecondaryIndexes"]
+    return definition
+
+
+# Records that expire carry their expiry in this attribute (epoch seconds), which DynamoDB's TTL reads.
+TTL_ATTRIBUTE = "expires_at"
+
+
+def expiring_tables(names: TableNames) -> dict[str, str]:
+    """Table name -> its TTL attribute, for the tables whose records expire."""
+    return {names.sessions: TTL_ATTRIBUTE, names.login_attempts: TTL_ATTRIBUTE}
 
 
 def table_definitions(names: TableNames) -> list[dict]:
@@ -56,12 +70,15 @@ def table_definitions(names: TableNames) -> list[dict]:
                 _index(PENDING_INDEX, "pending", "updated_at", projection="KEYS_ONLY"),
             ],
         ),
+        _table(names.sessions, "session_id", [_index(USER_INDEX, "user_id")]),
+        _table(names.login_attempts, "attempt_key", []),
     ]
 
 
 def missing_indexes(definition: dict, description: dict) -> list[str]:
     present = {index["IndexName"] for index in description.get("GlobalSecondaryIndexes", [])}
-    return [index["IndexName"] for index in definition["GlobalSecondaryIndexes"] if index["IndexName"] not in present]
+    wanted = definition.get("GlobalSecondaryIndexes", [])
+    return [index["IndexName"] for index in wanted if index["IndexName"] not in present]
 
 
 WAIT = {"Delay": 1, "MaxAttempts": 120}
@@ -70,6 +87,7 @@ WAIT = {"Delay": 1, "MaxAttempts": 120}
 def ensure_tables(client, names: TableNames) -> list[str]:
     """Create whichever tables are missing; return one line per table saying what exists now."""
     report = []
+    expiring = expiring_tables(names)
     for definition in table_definitions(names):
         name = definition["TableName"]
         try:
@@ -77,13 +95,16 @@ def ensure_tables(client, names: TableNames) -> list[str]:
         except ClientError as exc:
             if exc.response["Error"]["Code"] != "ResourceNotFoundException":
                 raise
-            report.append(_create(client, definition))
-            continue
-        lacking = missing_indexes(definition, description)
-        if lacking:
-            report.append(_add_indexes(client, definition, lacking))
+            line = _create(client, definition)
         else:
-            report.append(f"Table {name} exists ({description.get('TableStatus', 'unknown status')}).")
+            lacking = missing_indexes(definition, description)
+            if lacking:
+                line = _add_indexes(client, definition, lacking)
+            else:
+                line = f"Table {name} exists ({description.get('TableStatus', 'unknown status')})."
+        if name in expiring:
+            line = f"{line[:-1]}; {_enable_time_to_live(client, name, expiring[name])}."
+        report.append(line)
     return report
 
 
@@ -118,9 +139,24 @@ def _wait_for_index(client, table: str, index: str) -> None:
     raise RuntimeError(f"Index {index} of {table} did not become ACTIVE in time.")
 
 
+def _enable_time_to_live(client, name: str, attribute: str) -> str:
+    """TTL on `attribute`, unless already on; emulators without TTL only get a note (the adapters also
+    treat expired records as absent, since DynamoDB deletes them lazily anyway)."""
+    try:
+        status = client.describe_time_to_live(TableName=name)["TimeToLiveDescription"]
+        if status.get("TimeToLiveStatus") in ("ENABLED", "ENABLING"):
+            return f"TTL on {status.get('AttributeName', attribute)}"
+        client.update_time_to_live(
+            TableName=name, TimeToLiveSpecification={"Enabled": True, "AttributeName": attribute}
+        )
+    except ClientError as exc:
+        return f"TTL not enabled ({exc.response['Error'].get('Message') or exc})"
+    return f"TTL on {attribute}"
+
+
 def _create(client, definition: dict) -> str:
     name = definition["TableName"]
-    indexes = ", ".join(index["IndexName"] for index in definition["GlobalSecondaryIndexes"])
+    indexes = ", ".join(index["IndexName"] for index in definition.get("GlobalSecondaryIndexes", [])) or "none"
     try:
         client.create_table(**definition)
     except ClientError as exc:

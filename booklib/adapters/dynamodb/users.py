@@ -5,7 +5,9 @@ from __future__ import annotations
 from booklib.domain.errors import ConflictError
 from booklib.domain.model import User
 
-from .guards import guard_key, is_guard_key, put_guard, put_new, write_atomically
+from booklib.adapters.retrying import retry_on
+
+from .guards import RecordChanged, delete_guard, guard_key, is_guard_key, put_guard, put_new, write_atomically
 from .items import user_from, user_item
 from .tables import TableNames
 
@@ -51,6 +53,40 @@ class DynamoUserRepository:
         if guard is None:
             return None
         return self.get(guard["owner"]["S"])
+
+    def update_password(self, user_id: str, password_hash: str) -> None:
+        try:
+            self.client.update_item(
+                TableName=self.table,
+                Key={KEY: {"S": user_id}},
+                UpdateExpression="SET #p = :p",
+                ConditionExpression="attribute_exists(#k)",
+                ExpressionAttributeNames={"#p": "password_hash", "#k": KEY},
+                ExpressionAttributeValues={":p": {"S": password_hash}},
+            )
+        except self.client.exceptions.ConditionalCheckFailedException:
+            pass  # a missing user is left alone, like an SQL UPDATE of no row
+
+    def delete(self, user_id: str) -> None:
+        """Delete the user and free their username and email guards in one transaction."""
+        def attempt() -> None:
+            stored = self.get(user_id)
+            if stored is None:
+                return
+            guards = guard_keys(stored)
+            same_names = {
+                "ConditionExpression": "#u = :u AND #e = :e",
+                "ExpressionAttributeNames": {"#u": "username", "#e": "email"},
+                "ExpressionAttributeValues": {":u": {"S": stored.username}, ":e": {"S": stored.email.lower()}},
+            }
+            operations = [
+                {"Delete": {"TableName": self.table, "Key": {KEY: {"S": user_id}}, **same_names}},
+                delete_guard(self.table, KEY, guards["username"], user_id),
+                delete_guard(self.table, KEY, guards["email"], user_id),
+            ]
+            write_atomically(self.client, operations, [None, None, None])
+
+        retry_on(RecordChanged, attempt, attempts=3, gave_up=f"User {user_id} kept changing during the delete; try again.")
 
     def _item(self, key: str) -> dict | None:
         return self.client.get_item(TableName=self.table, Key={KEY: {"S": key}}, ConsistentRead=True).get("Item")

@@ -23,6 +23,8 @@ from booklib.domain.errors import BackendNotReadyError, ConflictError, NotFoundE
 from booklib.domain.model import Book, Entry, ListQuery, Page, Sort, SyncStatus, User, UserBook, check_changes
 from booklib.domain.ports import Repositories
 
+from .accounts import InMemoryLoginAttempts, InMemorySessionStore
+
 
 @dataclass
 class MemoryStore:
@@ -78,6 +80,15 @@ class MemoryUserRepository:
         with self.store.lock:
             user = next((u for u in self.store.users.values() if u.email == wanted), None)
             return replace(user) if user else None
+
+    def update_password(self, user_id: str, password_hash: str) -> None:
+        with self.store.lock:
+            if user_id in self.store.users:
+                self.store.users[user_id] = replace(self.store.users[user_id], password_hash=password_hash)
+
+    def delete(self, user_id: str) -> None:
+        with self.store.lock:
+            self.store.users.pop(user_id, None)
 
 
 class MemoryBookRepository:
@@ -242,4 +253,6 @@ def make_repositories(store: MemoryStore | None = None) -> Repositories:
         books=MemoryBookRepository(store),
         user_books=MemoryUserBookRepository(store),
         probe=MemoryBackendProbe(store),
+        sessions=InMemorySessionStore(),
+        login_attempts=InMemoryLoginAttempts(),
     )

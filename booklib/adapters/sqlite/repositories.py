@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from sqlalchemy import Engine, and_, delete, func, insert, literal, or_, select, text, tuple_, update
+from sqlalchemy import Engine, and_, case, delete, func, insert, literal, or_, select, text, tuple_, update
 from sqlalchemy.exc import IntegrityError
 
 from booklib.adapters.cursors import decode_cursor, encode_cursor, read_position
@@ -15,20 +15,24 @@ from booklib.domain.model import (
     Book,
     Entry,
     ListQuery,
+    LoginFailures,
     Page,
     ReadingStatus,
+    Session,
     Sort,
     SyncStatus,
     User,
     UserBook,
     check_changes,
+    new_session_id,
     parse_reads,
+    session_id_hash,
     utcnow,
 )
 from booklib.domain.ports import Repositories
 
 from . import schema
-from .tables import books, user_books, users
+from .tables import books, login_attempts, sessions, user_books, users
 
 
 class SqlUserRepository:
@@ -59,6 +63,16 @@ class SqlUserRepository:
 
     def get_by_email(self, email: str) -> User | None:
         return self._one(users.c.email == email.strip().lower())
+
+    def update_password(self, user_id: str, password_hash: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(update(users).where(users.c.id == user_id).values(password_hash=password_hash))
+
+    def delete(self, user_id: str) -> None:
+        # Sessions go with the user (ON DELETE CASCADE); entries are the caller's to delete first.
+        with self.engine.begin() as conn:
+            conn.execute(delete(sessions).where(sessions.c.user_id == user_id))
+            conn.execute(delete(users).where(users.c.id == user_id))
 
     def _one(self, condition) -> User | None:
         with self.engine.connect() as conn:
@@ -263,6 +277,86 @@ def _after(key, descending: bool, position: dict, sort: Sort):
     return pair < bound if descending else pair > bound
 
 
+class SqlSessionStore:
+    """SessionStore port: one row per session, keyed by the SHA-256 of its id."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+
+    def create(self, user_id: str, expires_at) -> Session:
+        session = Session(new_session_id(), user_id, utcnow(), expires_at)
+        with self.engine.begin() as conn:
+            # Expired sessions are swept as new ones start (a range delete on the expiry index).
+            conn.execute(delete(sessions).where(sessions.c.expires_at <= session.created_at))
+            conn.execute(
+                insert(sessions).values(
+                    id_hash=session_id_hash(session.id),
+                    user_id=user_id,
+                    created_at=session.created_at,
+                    expires_at=expires_at,
+                )
+            )
+        return session
+
+    def get(self, session_id: str) -> Session | None:
+        stmt = select(sessions).where(sessions.c.id_hash == session_id_hash(session_id), sessions.c.expires_at > utcnow())
+        with self.engine.connect() as conn:
+            row = conn.execute(stmt).mappings().first()
+        return Session(session_id, row["user_id"], row["created_at"], row["expires_at"]) if row else None
+
+    def delete(self, session_id: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(delete(sessions).where(sessions.c.id_hash == session_id_hash(session_id)))
+
+    def delete_for_user(self, user_id: str, keep: str | None = None) -> None:
+        stmt = delete(sessions).where(sessions.c.user_id == user_id)
+        if keep is not None:
+            stmt = stmt.where(sessions.c.id_hash != session_id_hash(keep))
+        with self.engine.begin() as conn:
+            conn.execute(stmt)
+
+
+class SqlLoginAttempts:
+    """LoginAttempts port: one row per key; a failure is one conditional UPDATE (or the first INSERT)."""
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+
+    def failures(self, key: str, now) -> LoginFailures:
+        stmt = select(login_attempts).where(login_attempts.c.key == key, login_attempts.c.expires_at > now)
+        with self.engine.connect() as conn:
+            row = conn.execute(stmt).mappings().first()
+        return LoginFailures(row["failures"], row["last_failure_at"]) if row else LoginFailures()
+
+    def record_failure(self, key: str, now, expires_at) -> LoginFailures:
+        counted = case((login_attempts.c.expires_at <= now, 1), else_=login_attempts.c.failures + 1)
+        bump = (
+            update(login_attempts)
+            .where(login_attempts.c.key == key)
+            .values(failures=counted, last_failure_at=now, expires_at=expires_at)
+        )
+        for _ in range(3):
+            try:
+                with self.engine.begin() as conn:
+                    # Counts nobody came back for are swept as others are made (by the expiry index).
+                    conn.execute(
+                        delete(login_attempts).where(login_attempts.c.expires_at <= now, login_attempts.c.key != key)
+                    )
+                    if conn.execute(bump).rowcount == 0:
+                        conn.execute(
+                            insert(login_attempts).values(key=key, failures=1, last_failure_at=now, expires_at=expires_at)
+                        )
+                    count = conn.execute(select(login_attempts.c.failures).where(login_attempts.c.key == key)).scalar_one()
+                return LoginFailures(count, now)
+            except IntegrityError:  # another process inserted the first failure meanwhile: update it instead
+                continue
+        raise RuntimeError(f"Could not count a failed login for {key}.")
+
+    def reset(self, key: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(delete(login_attempts).where(login_attempts.c.key == key))
+
+
 class SqlBackendProbe:
     def __init__(self, engine: Engine):
         self.engine = engine
@@ -280,4 +374,6 @@ def make_repositories(engine: Engine) -> Repositories:
         books=SqlBookRepository(engine),
         user_books=SqlUserBookRepository(engine),
         probe=SqlBackendProbe(engine),
+        sessions=SqlSessionStore(engine),
+        login_attempts=SqlLoginAttempts(engine),
     )

@@ -111,3 +111,26 @@ user_books = Table(
     Index("ix_user_books_user_id_date_added", "user_id", "date_added"),
     Index("ix_user_books_sync_status", "sync_status"),
 )
+
+# Server-side login sessions: the cookie holds the id, the table only its SHA-256.
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("id_hash", String(64), primary_key=True),
+    Column("user_id", String(36), ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("expires_at", UTCDateTime(), nullable=False),
+    Index("ix_sessions_user_id", "user_id"),
+    Index("ix_sessions_expires_at", "expires_at"),
+)
+
+# Failed-login counters by throttling key ("account:<email>", "address:<ip>").
+login_attempts = Table(
+    "login_attempts",
+    metadata,
+    Column("key", String(300), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("last_failure_at", UTCDateTime(), nullable=False),
+    Column("expires_at", UTCDateTime(), nullable=False),
+    Index("ix_login_attempts_expires_at", "expires_at"),
+)
