@@ -275,13 +275,12 @@ def _goodreads(get, label, warnings: Warnings, booklib: bool = False) -> dict:
         if values.status_key(name) not in _GOODREADS_SHELVES
         and not (status is ReadingStatus.DID_NOT_FINISH and values.status_key(name) == shelf_key)
     ]
-    finished = values.day(get("Date Read"), label("Date Read"), warnings)
     fields = {
         "isbn": _first_isbn([(get("ISBN13"), label("ISBN13")), (get("ISBN"), label("ISBN"))], warnings),
         **_title_author(get, label, warnings, "Author"),
         "status": status,
         "rating": values.rating(get("My Rating"), label("My Rating"), warnings),
-        "reads": (ReadThrough(None, finished),) if finished else (),
+        "reads": _finished_on(values.day(get("Date Read"), label("Date Read"), warnings)),
         "tags": values.tags(shelves + custom_tags, label("Bookshelves"), warnings),
         "review": values.long_text(get("My Review"), label("My Review"), warnings),
         "notes": values.long_text(get("Private Notes"), label("Private Notes"), warnings),
@@ -303,6 +302,10 @@ def _goodreads(get, label, warnings: Warnings, booklib: bool = False) -> dict:
             if len(warnings) == noted or field == "tags":  # tags: the readable ones are kept
                 fields[field] = value
     return fields
+
+
+def _finished_on(day: date | None) -> tuple[ReadThrough, ...]:
+    return (ReadThrough(None, day),) if day else ()
 
 
 def _booklib(get, label, warnings: Warnings) -> dict:
