@@ -557,3 +557,24 @@ def test_the_parser_is_pure_python():
                 assert {alias.name.split(".")[0] for alias in node.names} <= allowed, path
             elif isinstance(node, ast.ImportFrom) and node.level == 0:
                 assert node.module.split(".")[0] in allowed, path
+
+
+def test_excel_separator_hint_line():
+    source, rows = read_import(b"sep=;\r\nisbn;title\r\n9780807083697;Kindred, a novel\r\n")
+    assert source == "csv" and [(row.row, row.title) for row in rows] == [(1, "Kindred, a novel")]
+
+
+@pytest.mark.parametrize(
+    "word, status",
+    [("To Read", R.TO_READ), ("want_to_read", R.TO_READ), ("currently reading", R.READING), ("READ", R.READ),
+     ("DNF", R.DID_NOT_FINISH), ("abandoned", R.DID_NOT_FINISH), ("paused", R.READING)],
+)
+def test_simple_csv_status_words(word, status):
+    assert one(f"title,author,status\nT,A,{word}\n".encode()).status is status
+
+
+def test_the_booklib_format_is_documented_column_by_column():
+    from booklib.domain.imports import booklib_format
+
+    for name in BOOKLIB_EXTRA_COLUMNS:
+        assert name in booklib_format.__doc__

@@ -1,7 +1,7 @@
 """Reading library exports (Goodreads, StoryGraph, booklib's own, a simple CSV) into rows to import.
 
 Pure Python (csv, io, datetime, re): the import job, the API and the pages build on `read_import`.
-booklib's own export format is documented at `reader.BOOKLIB_EXTRA_COLUMNS`.
+booklib's own export format (the columns the exporter writes) is documented in `booklib_format`.
 """
 
 from .reader import (

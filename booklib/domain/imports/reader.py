@@ -12,41 +12,11 @@ from typing import Callable
 
 from ..model import FIELD_LIMITS, ReadingStatus, ReadThrough
 from . import values
+from .booklib_format import BOOKLIB_EXTRA_COLUMNS
 from .values import Warnings
 
 SOURCES = ("goodreads", "storygraph", "booklib", "csv")
 
-BOOKLIB_EXTRA_COLUMNS = {
-    "booklib Status": "to-read | reading | read | did-not-finish",
-    "booklib Rating": "empty, or 0.5 to 5 in half steps written with a dot: 4, 4.5",
-    "booklib Reads": "read-throughs oldest first, 'START..FINISH' joined by '; ', dates YYYY-MM-DD, a side left "
-    "empty when unknown: '2021-08-01..2021-08-20; ..2022-02-03; 2024-05-01..'",
-    "booklib Tags": "the tags joined by ', ': 'favourites, sci-fi'",
-}
-"""booklib's own CSV export (GET /api/v1/export.csv) is Goodreads' column layout, so Goodreads, StoryGraph,
-BookWyrm and BookLogr import it, followed by these four columns, which carry what Goodreads' columns cannot.
-The header names are exactly the keys above (matched like every other column: case, spaces, '_' and '-' do
-not matter). A file with Goodreads' Title, Author and Exclusive Shelf plus any of these is source "booklib".
-
-  booklib Status   to-read | reading | read | did-not-finish   (Goodreads' Exclusive Shelf has no
-                   did-not-finish; write Exclusive Shelf as read / currently-reading / to-read /
-                   did-not-finish, the last is read back as did-not-finish by Goodreads' rules too)
-  booklib Rating   empty (no rating) or 0.5..5 in half steps with a '.' decimal: "4", "4.5".
-                   My Rating holds a whole number for Goodreads (0 = none); booklib Rating wins.
-  booklib Reads    every read-through, oldest first, "START..FINISH" joined by "; ", each date
-                   YYYY-MM-DD and either side empty when unknown:
-                   "2021-08-01..2021-08-20; ..2022-02-03; 2024-05-01.."  ("" = no reads, ".." = one
-                   read with both days unknown). Date Read holds the latest finish (YYYY/MM/DD).
-  booklib Tags     the tags joined by ", ". A tag must not contain a comma (see the report: parse_tags
-                   allows one in a list). Bookshelves holds the same tags for Goodreads.
-
-Reading it back: a non-empty booklib cell wins over the Goodreads column of the same meaning; an empty one
-falls back to that column (so rows a person adds in a spreadsheet, filling only Goodreads' columns, still
-read); a booklib cell that cannot be read is noted in warnings and the Goodreads column is used instead.
-Goodreads' columns are read as for a Goodreads export: Date Added (date_added, YYYY/MM/DD), My Review
-(review; "<br/>" and newlines both come back as newlines), Private Notes (notes), Number of Pages
-(page_count, 0 = unknown), ISBN13 / ISBN (="…" wrapper optional).
-"""
 BOOKLIB_STATUS, BOOKLIB_RATING, BOOKLIB_READS, BOOKLIB_TAGS = BOOKLIB_EXTRA_COLUMNS
 
 # What each layout needs, for the error that names them (the first columns listed are the ones required).
@@ -147,13 +117,20 @@ def _header(text: str, delimiter: str):
     return None, None
 
 
+_EXCEL_SEPARATOR = re.compile(r"sep=([,;\t|])[ \t]*\r?\n", re.I)
+
+
 def read_import(data: bytes) -> tuple[str, list[ImportRow]]:
     """(source, rows) of an export file; source is one of SOURCES. Raises UnknownLayoutError."""
     text = _decode(data)
     if "\x00" in text[:65536]:
         raise UnknownLayoutError(None, "It is not CSV text")
+    delimiters = (",", ";", "\t")
+    excel_hint = _EXCEL_SEPARATOR.match(text)  # Excel's "sep=;" first line
+    if excel_hint:
+        text, delimiters = text[excel_hint.end():], (excel_hint.group(1),)
     first_header = None
-    for delimiter in (",", ";", "\t"):
+    for delimiter in delimiters:
         reader, header = _header(text, delimiter)
         if header is None:
             continue

@@ -234,6 +234,8 @@ def status(raw: str, label: str, warnings: Warnings) -> ReadingStatus | None:
     if not value:
         return None
     found = _STATUS_WORDS.get(status_key(value))
+    if found is None and means_not_finishing(value):
+        found = ReadingStatus.DID_NOT_FINISH
     if found is None:
         _ignored(warnings, label, value, "status is one of " + ", ".join(s.value for s in ReadingStatus))
     return found
