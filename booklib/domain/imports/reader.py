@@ -6,9 +6,9 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Callable
 
 from ..model import FIELD_LIMITS, ReadingStatus, ReadThrough
 from . import values
@@ -61,7 +61,9 @@ class UnknownLayoutError(ValueError):
         if problem is None:
             shown = [name[:40] for name in columns or [] if name.strip()][:12]
             more = len([name for name in columns or [] if name.strip()]) - len(shown)
-            problem = "Its columns are " + ", ".join(repr(name) for name in shown) + (f" and {more} more" if more > 0 else "")
+            problem = (
+                "Its columns are " + ", ".join(repr(name) for name in shown) + (f" and {more} more" if more > 0 else "")
+            )
             if not shown:
                 problem = "It has no header row"
         known = "; ".join(KNOWN_LAYOUTS.values())
@@ -117,7 +119,7 @@ def _header(text: str, delimiter: str):
     return None, None
 
 
-_EXCEL_SEPARATOR = re.compile(r"sep=([,;\t|])[ \t]*\r?\n", re.I)
+_EXCEL_SEPARATOR = re.compile(r"sep=([,;\t|])[ \t]*\r?\n", re.IGNORECASE)
 
 
 def read_import(data: bytes) -> tuple[str, list[ImportRow]]:
@@ -128,7 +130,7 @@ def read_import(data: bytes) -> tuple[str, list[ImportRow]]:
     delimiters = (",", ";", "\t")
     excel_hint = _EXCEL_SEPARATOR.match(text)  # Excel's "sep=;" first line
     if excel_hint:
-        text, delimiters = text[excel_hint.end():], (excel_hint.group(1),)
+        text, delimiters = text[excel_hint.end() :], (excel_hint.group(1),)
     first_header = None
     for delimiter in delimiters:
         reader, header = _header(text, delimiter)
@@ -348,9 +350,37 @@ def _simple(get, label, warnings: Warnings) -> dict:
 _MAPPERS = {"goodreads": _goodreads, "booklib": _booklib, "storygraph": _storygraph, "csv": _simple}
 
 for _name in (
-    "Title", "Author", "Authors", "Exclusive Shelf", "Bookshelves", "Date Read", "ISBN13", "ISBN", "My Rating",
-    "My Review", "Private Notes", "Number of Pages", "Date Added", "Read Status", "Dates Read", "Last Date Read",
-    "ISBN/UID", "Star Rating", "Tags", "Review", "date_read", "date_started", "isbn", "author", "status", "rating",
-    "tags", "review", "notes", "page_count", "date_added", *BOOKLIB_EXTRA_COLUMNS,
+    "Title",
+    "Author",
+    "Authors",
+    "Exclusive Shelf",
+    "Bookshelves",
+    "Date Read",
+    "ISBN13",
+    "ISBN",
+    "My Rating",
+    "My Review",
+    "Private Notes",
+    "Number of Pages",
+    "Date Added",
+    "Read Status",
+    "Dates Read",
+    "Last Date Read",
+    "ISBN/UID",
+    "Star Rating",
+    "Tags",
+    "Review",
+    "date_read",
+    "date_started",
+    "isbn",
+    "author",
+    "status",
+    "rating",
+    "tags",
+    "review",
+    "notes",
+    "page_count",
+    "date_added",
+    *BOOKLIB_EXTRA_COLUMNS,
 ):
     _KEYS[_name] = _key(_name)

@@ -11,15 +11,25 @@ from datetime import date
 
 from ..errors import ValidationError
 from ..isbn import Isbn
-from ..model import MAX_READS, MAX_TAG_LENGTH, MAX_TAGS, ReadingStatus, ReadThrough, parse_page_count, parse_rating, parse_reads, parse_tags
+from ..model import (
+    MAX_READS,
+    MAX_TAG_LENGTH,
+    MAX_TAGS,
+    ReadingStatus,
+    ReadThrough,
+    parse_page_count,
+    parse_rating,
+    parse_reads,
+    parse_tags,
+)
 
 Warnings = list[str]
 
 # Reviews and private notes have no limit in model.FIELD_LIMITS; this is the import's cap (the same as a description's).
 LONG_TEXT_LIMIT = 20000
 
-_EXCEL_TEXT = re.compile(r'^="(.*)"$', re.S)  # Goodreads writes ISBNs as ="9780…" so spreadsheets keep them text
-_BR = re.compile(r"<br\s*/?>", re.I)
+_EXCEL_TEXT = re.compile(r'^="(.*)"$', re.DOTALL)  # Goodreads writes ISBNs as ="9780…" so spreadsheets keep them text
+_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 
 
 def cell(raw: str | None) -> str:
@@ -165,7 +175,7 @@ def reads(found: list[ReadThrough], label: str, warnings: Warnings) -> tuple[Rea
     return parse_reads(found)
 
 
-_RANGE = re.compile(rf"\s*({_DAY})?\s*(?:\.\.|–|—|-|\bto\b)\s*({_DAY})?\s*", re.I)
+_RANGE = re.compile(rf"\s*({_DAY})?\s*(?:\.\.|–|—|-|\bto\b)\s*({_DAY})?\s*", re.IGNORECASE)
 
 
 def date_ranges(raw: str, label: str, warnings: Warnings) -> tuple[ReadThrough, ...]:
@@ -184,7 +194,12 @@ def date_ranges(raw: str, label: str, warnings: Warnings) -> tuple[ReadThrough, 
         match = _RANGE.fullmatch(part)
         start = _to_date(match.group(1)) if match and match.group(1) else None
         finish = _to_date(match.group(2)) if match and match.group(2) else None
-        if not match or (match.group(1) and start is None) or (match.group(2) and finish is None) or not (start or finish):
+        if (
+            not match
+            or (match.group(1) and start is None)
+            or (match.group(2) and finish is None)
+            or not (start or finish)
+        ):
             _ignored(warnings, label, part, "not a date or a range of dates")
             continue
         found.append(read_through(start, finish, label, part, warnings))
@@ -241,7 +256,9 @@ def status(raw: str, label: str, warnings: Warnings) -> ReadingStatus | None:
     return found
 
 
-_NEGATED_FINISH = re.compile(r"\b(?:not|never|didnt|wont|couldnt|cant|cannot|wouldnt|didn t|won t|couldn t|can t)\s+finish")
+_NEGATED_FINISH = re.compile(
+    r"\b(?:not|never|didnt|wont|couldnt|cant|cannot|wouldnt|didn t|won t|couldn t|can t)\s+finish"
+)
 _GIVING_UP = re.compile(
     r"\b(?:dnf|dnfd|dnfed|abandon|abandoned|dropped|stopped|unfinished|quit|gave up|give up|given up|giving up)\b"
 )
