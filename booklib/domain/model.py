@@ -124,18 +124,20 @@ MAX_TAG_LENGTH = 50
 
 
 def parse_tags(raw: object) -> tuple[str, ...]:
-    """Trimmed, inner spaces folded, unique ignoring case (the first spelling wins), at most 50 of 50 characters."""
+    """Trimmed, inner spaces folded, commas splitting, unique ignoring case (the first spelling wins),
+    at most 50 of 50 characters."""
     if raw is None or raw == "":
         return ()
     if isinstance(raw, str):
         raw = raw.split(",")
     if not isinstance(raw, (list, tuple)):
         raise ValidationError("tags must be a list of short texts.", field="tags")
+    if not all(isinstance(item, str) for item in raw):
+        raise ValidationError("tags must be a list of short texts.", field="tags")
     tags: dict[str, str] = {}
-    for item in raw:
-        if not isinstance(item, str):
-            raise ValidationError("tags must be a list of short texts.", field="tags")
-        tag = " ".join(item.split())
+    # A comma cannot live inside a tag: exports and forms separate tags with commas.
+    for piece in (part for item in raw for part in item.split(",")):
+        tag = " ".join(piece.split())
         if not tag:
             continue
         if len(tag) > MAX_TAG_LENGTH:

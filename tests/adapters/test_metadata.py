@@ -123,6 +123,7 @@ def test_open_library_maps_the_recorded_answer(stub, open_library):
         cover_image_url="https://covers.openlibrary.org/b/id/2379038-L.jpg",
         description=None,
         source="Open Library",
+        page_count=480,
     )
     assert stub.requests == [f"/api/books?bibkeys=ISBN%3A{BANKS}&format=json&jscmd=data"]
 

@@ -10,7 +10,6 @@ import pytest
 from booklib.config import Settings
 from booklib.container import build_container
 from booklib.domain.model import SyncStatus
-from tests.conftest import KNOWN_ISBN
 from tests.support.app_process import PROJECT
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]

@@ -11,12 +11,12 @@ from booklib.domain.model import (
 )
 
 
-@pytest.mark.parametrize("raw, value", [(None, None), ("", None), (1, 1), ("5", 5), (3.0, 3)])
-def test_rating_accepts_empty_or_one_to_five(raw, value):
+@pytest.mark.parametrize("raw, value", [(None, None), ("", None), (1, 1), ("5", 5), (3.0, 3), (4.5, 4.5), ("0.5", 0.5)])
+def test_rating_accepts_empty_or_half_steps_from_half_to_five(raw, value):
     assert parse_rating(raw) == value
 
 
-@pytest.mark.parametrize("raw", [0, 6, "six", 2.5, True, "-1"])
+@pytest.mark.parametrize("raw", [0, 6, "six", 2.25, 4.3, 5.5, True, "-1", 0.0])
 def test_rating_refuses_anything_else(raw):
     with pytest.raises(ValidationError):
         parse_rating(raw)

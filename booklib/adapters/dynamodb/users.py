@@ -5,7 +5,7 @@ from __future__ import annotations
 from booklib.domain.errors import ConflictError
 from booklib.domain.model import User
 
-from booklib.adapters.retrying import retry_on
+from booklib.domain.retrying import retry_on
 
 from .guards import RecordChanged, delete_guard, guard_key, is_guard_key, put_guard, put_new, write_atomically
 from .items import user_from, user_item
