@@ -85,7 +85,7 @@ def edit(entry_id: str):
     values = entry.to_dict()
     form = EditBookForm(data={**values, "rating": str(values["rating"] or "")})
     if form.validate_on_submit():
-        changes = {name: getattr(form, name).data for name in ENTRY_FIELDS}
+        changes = {name: getattr(form, name).data for name in ENTRY_FIELDS if hasattr(form, name)}
         try:
             library.update_entry(current_user.id, entry_id, changes)
         except ValidationError as exc:
