@@ -63,7 +63,7 @@ def main() -> None:
 class _HeldBack:
     """A TaskQueue that queues nothing."""
 
-    def enqueue_metadata_job(self, user_book_id: str) -> None:
+    def enqueue_metadata_job(self, user_book_id: str, bulk: bool = False) -> None:
         pass
 
 

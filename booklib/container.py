@@ -12,7 +12,14 @@ import dataclasses
 from dependency_injector import containers, providers
 
 from booklib.config import Settings
-from booklib.domain.services import AccountService, LibraryService, MetadataSyncService, ScanService
+from booklib.domain.services import (
+    AccountService,
+    ImportService,
+    JobRunner,
+    LibraryService,
+    MetadataSyncService,
+    ScanService,
+)
 
 EMULATOR_REGION = "us-east-1"  # emulators accept any region; AWS itself gets it from the environment
 
@@ -87,10 +94,10 @@ def _secret_key_store(client, name: str | None):
     return SsmSecret(client, name)
 
 
-def _dynamodb_tables(users: str, books: str, user_books: str, sessions: str, login_attempts: str):
+def _dynamodb_tables(*names: str):
     from booklib.adapters.dynamodb.tables import TableNames
 
-    return TableNames(users, books, user_books, sessions, login_attempts)
+    return TableNames(*names)
 
 
 def _dynamodb_repositories(client, tables):
@@ -139,16 +146,22 @@ def _metadata_provider(settings: dict):
     )
 
 
-def _thread_queue(handler, max_workers: int):
+def _thread_queue(container, max_workers: int):
     from booklib.adapters.tasks.thread import ThreadTaskQueue
 
-    return ThreadTaskQueue(handler, max_workers=max_workers)
+    return ThreadTaskQueue(_runner(container), max_workers=max_workers)
 
 
-def _inline_queue(handler):
+def _inline_queue(container):
     from booklib.adapters.tasks.inline import InlineTaskQueue
 
-    return InlineTaskQueue(handler)
+    return InlineTaskQueue(_runner(container))
+
+
+def _runner(container):
+    """The job runner's services need the queue to queue follow-ups: the runner is reached when a job
+    runs, not when the queue is built, so the two can depend on each other."""
+    return lambda message: container.jobs().handle_message(message)
 
 
 def _sqs_queue(client, queue_url: str):
@@ -172,13 +185,13 @@ def _job_lease(instance_path: str):
     return FlockLease(f"{instance_path}/jobs.lease")
 
 
-def _sweeper(library, lease, retry_minutes: float):
+def _sweeper(library, imports, lease, retry_minutes: float):
     from datetime import timedelta
 
     from booklib.adapters.tasks.sweeper import PeriodicSweeper
 
     stale_after = timedelta(minutes=retry_minutes)
-    return PeriodicSweeper(library, lease, stale_after, interval=min(300.0, stale_after.total_seconds() / 2))
+    return PeriodicSweeper(library, imports, lease, stale_after, interval=min(300.0, stale_after.total_seconds() / 2))
 
 
 def _barcode_reader(names, max_pixels: int):
@@ -188,6 +201,7 @@ def _barcode_reader(names, max_pixels: int):
 
 
 class Container(containers.DeclarativeContainer):
+    __self__ = providers.Self()
     config = providers.Configuration()
 
     # SQL
@@ -212,6 +226,7 @@ class Container(containers.DeclarativeContainer):
         config.user_books_table,
         config.sessions_table,
         config.login_attempts_table,
+        config.imports_table,
     )
     aws_provisioners = providers.List(
         providers.Factory(_dynamodb_provisioner, dynamodb_client, dynamodb_tables),
@@ -234,11 +249,10 @@ class Container(containers.DeclarativeContainer):
     )
     task_queue = providers.Selector(
         config.tasks,
-        thread=providers.Singleton(_thread_queue, metadata_sync.provided.handle_message, config.task_workers),
-        inline=providers.Singleton(_inline_queue, metadata_sync.provided.handle_message),
+        thread=providers.Singleton(_thread_queue, __self__, config.task_workers),
+        inline=providers.Singleton(_inline_queue, __self__),
         sqs=providers.Singleton(_sqs_queue, sqs_client, config.metadata_queue_url),
     )
-    sqs_poller = providers.Factory(_sqs_poller, sqs_poll_client.provider, config.metadata_queue_url, metadata_sync.provider)
     barcode_reader = providers.Singleton(_barcode_reader, config.barcode_readers, config.max_image_pixels)
 
     accounts = providers.Singleton(
@@ -252,10 +266,14 @@ class Container(containers.DeclarativeContainer):
         session_lifetime_days=config.session_lifetime_days,
     )
     library = providers.Singleton(LibraryService, storage.provided.books, storage.provided.user_books, task_queue)
+    imports = providers.Singleton(ImportService, storage.provided.imports, library, task_queue)
+    # Every job a queue delivers (metadata lookups, import chunks) goes through this one runner.
+    jobs = providers.Singleton(JobRunner, metadata_sync, imports)
+    sqs_poller = providers.Factory(_sqs_poller, sqs_poll_client.provider, config.metadata_queue_url, jobs.provider)
     scanner = providers.Singleton(ScanService, barcode_reader)
     # Locally: a thread in the serving process requeues pending jobs (on AWS a scheduled Lambda does).
     job_lease = providers.Singleton(_job_lease, config.instance_path)
-    sweeper = providers.Singleton(_sweeper, library, job_lease, config.pending_retry_minutes)
+    sweeper = providers.Singleton(_sweeper, library, imports, job_lease, config.pending_retry_minutes)
 
 
 def build_container(settings: Settings) -> Container:

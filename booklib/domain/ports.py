@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
+from .imports.jobs import ImportJob, ImportStatus, RowResult
+from .imports.reader import ImportRow
 from .model import Book, BookMetadata, Entry, ListQuery, LoginFailures, Page, Session, User, UserBook
 
 
@@ -99,6 +101,35 @@ class BackendProbe(Protocol):
         """Raise with a readable reason when the storage backend cannot serve requests."""
 
 
+class ImportRepository(Protocol):
+    """Imports with their rows kept in chunks (the job reads one chunk at a time) and each row's outcome."""
+
+    def add(self, job: ImportJob, chunks: list[list[ImportRow]]) -> None: ...
+
+    def get(self, user_id: str, import_id: str) -> ImportJob | None:
+        """None when missing or another user's."""
+
+    def find(self, import_id: str) -> ImportJob | None: ...
+
+    def list(self, user_id: str, limit: int = 50) -> list[ImportJob]:
+        """The user's imports, newest first."""
+
+    def rows(self, import_id: str, chunk: int) -> tuple[list[ImportRow], list[RowResult]]:
+        """A chunk's rows, and the results recorded for it so far (a chunk run again skips those)."""
+
+    def record(self, import_id: str, chunk: int, results: list[RowResult]) -> ImportJob:
+        """Store a chunk's results and add them to the counts, once: a chunk recorded already changes
+        nothing. The job is DONE when every row is processed. Returns the job as it is now."""
+
+    def results(self, import_id: str) -> list[RowResult]:
+        """Every recorded row result, by row number."""
+
+    def set_status(self, import_id: str, status: ImportStatus, error: str | None = None) -> None: ...
+
+    def unfinished(self) -> list[ImportJob]:
+        """Imports queued or running, of every user (a stopped process leaves them)."""
+
+
 @dataclass(frozen=True)
 class Repositories:
     """The repositories of one storage backend, handed out together by the container's storage selector."""
@@ -109,10 +140,14 @@ class Repositories:
     probe: BackendProbe
     sessions: SessionStore
     login_attempts: LoginAttempts
+    imports: ImportRepository
 
 
 class TaskQueue(Protocol):
-    def enqueue_metadata_job(self, user_book_id: str) -> None: ...
+    def enqueue_metadata_job(self, user_book_id: str, bulk: bool = False) -> None:
+        """bulk: one of many (an import's books), run behind the jobs of books a reader adds by hand."""
+
+    def enqueue_import_chunk(self, import_id: str, chunk: int) -> None: ...
 
 
 class MetadataProvider(Protocol):

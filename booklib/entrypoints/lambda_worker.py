@@ -18,7 +18,7 @@ _lock = threading.Lock()
 
 
 def metadata_sync():
-    """The MetadataSyncService, built once per Lambda container from the environment."""
+    """The job runner (metadata lookups and import chunks), built once per Lambda container."""
     global _service
     if _service is None:
         with _lock:
@@ -27,7 +27,7 @@ def metadata_sync():
                 from booklib.container import build_container
 
                 log_booklib_info()
-                _service = build_container(Settings.from_env()).metadata_sync()
+                _service = build_container(Settings.from_env()).jobs()
     return _service
 
 

@@ -19,7 +19,7 @@ class RecordingQueue:
     def __init__(self):
         self.jobs: list[str] = []
 
-    def enqueue_metadata_job(self, user_book_id: str) -> None:
+    def enqueue_metadata_job(self, user_book_id: str, bulk: bool = False) -> None:
         self.jobs.append(user_book_id)
 
 

@@ -85,7 +85,7 @@ def test_queue_and_dead_letter_queue(sls):
 
 def test_tables_match_the_adapter_definitions(sls):
     stage = "${sls:stage}"
-    names = TableNames(*(f"BookLibrary-{kind}-{stage}" for kind in ("Users", "Books", "UserBooks", "Sessions", "LoginAttempts")))
+    names = TableNames(*(f"BookLibrary-{kind}-{stage}" for kind in ("Users", "Books", "UserBooks", "Sessions", "LoginAttempts", "Imports")))
     custom = sls["custom"]
     by_name = {custom["usersTable"]: "UsersTable", custom["booksTable"]: "BooksTable", custom["userBooksTable"]: "UserBooksTable",
                custom["sessionsTable"]: "SessionsTable", custom["loginAttemptsTable"]: "LoginAttemptsTable"}

@@ -24,9 +24,13 @@ class DeferredTaskQueue:
         with self._lock:
             return list(self._jobs)
 
-    def enqueue_metadata_job(self, user_book_id: str) -> None:
+    def enqueue_metadata_job(self, user_book_id: str, bulk: bool = False) -> None:
         with self._lock:
             self._jobs.append(user_book_id)
+
+    def enqueue_import_chunk(self, import_id: str, chunk: int) -> None:
+        with self._lock:
+            self._jobs.append({"import_id": import_id, "chunk": chunk})
 
     def run_pending(self) -> int:
         """Run every queued job (and those they queue) in this thread; the number run."""
@@ -35,9 +39,10 @@ class DeferredTaskQueue:
             with self._lock:
                 if not self._jobs:
                     return ran
-                user_book_id = self._jobs.pop(0)
+                job = self._jobs.pop(0)
             ran += 1
+            message = job if isinstance(job, dict) else {"user_book_id": job}
             try:
-                self.handler({"user_book_id": user_book_id})
+                self.handler(message)
             except Exception:  # as the real queues: a failed job never stops the others
-                log.exception("metadata job for %s failed", user_book_id)
+                log.exception("job %s failed", message)

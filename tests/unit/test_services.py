@@ -146,7 +146,7 @@ class RefusingQueue:
     def __init__(self, handler):
         self.refused = []
 
-    def enqueue_metadata_job(self, user_book_id: str) -> None:
+    def enqueue_metadata_job(self, user_book_id: str, bulk: bool = False) -> None:
         self.refused.append(user_book_id)
         raise TaskQueueError("The job queue could not be reached (EndpointConnectionError).")
 

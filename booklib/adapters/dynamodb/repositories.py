@@ -4,6 +4,7 @@ from booklib.domain.ports import Repositories
 
 
 from .books import DynamoBookRepository
+from .imports import DynamoImportRepository
 from .login_attempts import DynamoLoginAttempts
 from .probe import DynamoBackendProbe
 from .sessions import DynamoSessionStore
@@ -19,6 +20,7 @@ def make_repositories(client, tables) -> Repositories:
         probe=DynamoBackendProbe(client, tables),
         sessions=DynamoSessionStore(client, tables),
         login_attempts=DynamoLoginAttempts(client, tables),
+        imports=DynamoImportRepository(client, tables),
     )
 
 __all__ = ["make_repositories", "DynamoBackendProbe", "DynamoBookRepository", "DynamoUserBookRepository", "DynamoUserRepository",

@@ -15,9 +15,10 @@ class TableNames:
     user_books: str
     sessions: str
     login_attempts: str
+    imports: str
 
     def all(self) -> tuple[str, ...]:
-        return (self.users, self.books, self.user_books, self.sessions, self.login_attempts)
+        return (self.users, self.books, self.user_books, self.sessions, self.login_attempts, self.imports)
 
 
 USER_INDEX = "user-index"
@@ -34,11 +35,12 @@ def _index(name: str, *key: str, projection: str = "ALL") -> dict:
     }
 
 
-def _table(name: str, key: str, indexes: list[dict]) -> dict:
-    attributes = {key} | {k["AttributeName"] for index in indexes for k in index["KeySchema"]}
+def _table(name: str, key: str, indexes: list[dict], sort_key: str | None = None) -> dict:
+    attributes = {key, *([sort_key] if sort_key else [])} | {k["AttributeName"] for index in indexes for k in index["KeySchema"]}
     definition = {
         "TableName": name,
-        "KeySchema": [{"AttributeName": key, "KeyType": "HASH"}],
+        "KeySchema": [{"AttributeName": key, "KeyType": "HASH"}]
+        + ([{"AttributeName": sort_key, "KeyType": "RANGE"}] if sort_key else []),
         "AttributeDefinitions": [{"AttributeName": a, "AttributeType": "S"} for a in sorted(attributes)],
         "GlobalSecondaryIndexes": indexes,
         "BillingMode": "PAY_PER_REQUEST",
@@ -72,6 +74,8 @@ def table_definitions(names: TableNames) -> list[dict]:
         ),
         _table(names.sessions, "session_id", [_index(USER_INDEX, "user_id")]),
         _table(names.login_attempts, "attempt_key", []),
+        # An import's record (part "job") and its chunks ("chunk#00003"); only records carry user_id.
+        _table(names.imports, "import_id", [_index(USER_INDEX, "user_id", "created_at")], sort_key="part"),
     ]
 
 

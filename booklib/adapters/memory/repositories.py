@@ -24,6 +24,7 @@ from booklib.domain.model import Book, Entry, ListQuery, Page, Sort, SyncStatus,
 from booklib.domain.ports import Repositories
 
 from .accounts import InMemoryLoginAttempts, InMemorySessionStore
+from .imports import MemoryImportRepository
 
 
 @dataclass
@@ -255,4 +256,5 @@ def make_repositories(store: MemoryStore | None = None) -> Repositories:
         probe=MemoryBackendProbe(store),
         sessions=InMemorySessionStore(),
         login_attempts=InMemoryLoginAttempts(),
+        imports=MemoryImportRepository(),
     )

@@ -134,3 +134,34 @@ login_attempts = Table(
     Column("expires_at", UTCDateTime(), nullable=False),
     Index("ix_login_attempts_expires_at", "expires_at"),
 )
+
+# Imports: the job with its counts, and its rows in chunks (JSON) with each chunk's results once run.
+imports = Table(
+    "imports",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("user_id", String(36), ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("source", String(20), nullable=False),
+    Column("status", String(10), nullable=False),
+    Column("total", Integer, nullable=False),
+    Column("chunks", Integer, nullable=False),
+    Column("processed", Integer, nullable=False),
+    Column("added", Integer, nullable=False),
+    Column("updated", Integer, nullable=False),
+    Column("unchanged", Integer, nullable=False),
+    Column("skipped", Integer, nullable=False),
+    Column("error", Text),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+    Index("ix_imports_user_id_created_at", "user_id", "created_at"),
+    Index("ix_imports_status", "status"),
+)
+
+import_chunks = Table(
+    "import_chunks",
+    metadata,
+    Column("import_id", String(36), ForeignKey("imports.id", ondelete="CASCADE"), primary_key=True),
+    Column("chunk", Integer, primary_key=True),
+    Column("rows", Text, nullable=False),
+    Column("results", Text),  # NULL until the chunk has run
+)

@@ -10,8 +10,14 @@ class InlineTaskQueue:
     def __init__(self, handler: Callable[[dict], object]):
         self.handler = handler
 
-    def enqueue_metadata_job(self, user_book_id: str) -> None:
+    def enqueue_metadata_job(self, user_book_id: str, bulk: bool = False) -> None:
+        self._run({"user_book_id": user_book_id})
+
+    def enqueue_import_chunk(self, import_id: str, chunk: int) -> None:
+        self._run({"import_id": import_id, "chunk": chunk})
+
+    def _run(self, message: dict) -> None:
         try:
-            self.handler({"user_book_id": user_book_id})
+            self.handler(message)
         except Exception:  # a failed job never fails the request that queued it
-            log.exception("metadata job for %s failed", user_book_id)
+            log.exception("job %s failed", message)

@@ -44,14 +44,21 @@ class SqsTaskQueue:
         self.client = client
         self.queue_url = queue_url
 
-    def enqueue_metadata_job(self, user_book_id: str) -> None:
+    def enqueue_metadata_job(self, user_book_id: str, bulk: bool = False) -> None:
+        # The worker's concurrency (serverless.yml) paces every lookup alike: bulk needs no lane of its own.
+        self._send(job_body(user_book_id))
+
+    def enqueue_import_chunk(self, import_id: str, chunk: int) -> None:
+        self._send(json.dumps({"import_id": import_id, "chunk": chunk}))
+
+    def _send(self, body: str) -> None:
         from botocore.exceptions import BotoCoreError, ClientError
 
         try:
-            self.client.send_message(QueueUrl=self.queue_url, MessageBody=job_body(user_book_id))
+            self.client.send_message(QueueUrl=self.queue_url, MessageBody=body)
         except (BotoCoreError, ClientError) as exc:
             # botocore has retried already. The caller marks the entry so the reader can try again.
-            log.exception("metadata job for %s could not be queued on %s", user_book_id, self.queue_url)
+            log.exception("job %s could not be queued on %s", body, self.queue_url)
             raise TaskQueueError(f"The job queue could not be reached ({type(exc).__name__}).") from None
 
 

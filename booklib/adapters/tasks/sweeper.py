@@ -12,8 +12,9 @@ log = logging.getLogger(__name__)
 
 
 class PeriodicSweeper:
-    def __init__(self, library, lease, stale_after: timedelta, interval: float):
+    def __init__(self, library, imports, lease, stale_after: timedelta, interval: float):
         self.library = library
+        self.imports = imports
         self.lease = lease
         self.stale_after = stale_after
         self.interval = interval
@@ -38,6 +39,9 @@ class PeriodicSweeper:
             return 0
         first = not self._holding
         self._holding = True
+        imports = self.imports.resume_unfinished(stale_after=None if first else self.stale_after)
+        if imports:
+            log.info("resumed %d unfinished import(s)", imports)
         queued = self.library.resume_pending_jobs(stale_after=None if first else self.stale_after)
         if queued:
             log.info("queued again %d metadata job(s) %s", queued,

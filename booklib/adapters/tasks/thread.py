@@ -15,17 +15,25 @@ class ThreadTaskQueue:
     def __init__(self, handler: Callable[[dict], object], max_workers: int = 4):
         self.handler = handler
         self._executor = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="booklib-job")
+        # An import's lookups wait in a lane of their own, so a reader's own adds never queue behind them.
+        self._bulk = ThreadPoolExecutor(max_workers=1, thread_name_prefix="booklib-bulk-job")
         self._futures: set[Future] = set()
         self._lock = threading.Lock()
         _cancel_queued_jobs_at_exit(self)
 
-    def enqueue_metadata_job(self, user_book_id: str) -> None:
+    def enqueue_metadata_job(self, user_book_id: str, bulk: bool = False) -> None:
+        self._submit(self._bulk if bulk else self._executor, {"user_book_id": user_book_id})
+
+    def enqueue_import_chunk(self, import_id: str, chunk: int) -> None:
+        self._submit(self._executor, {"import_id": import_id, "chunk": chunk})
+
+    def _submit(self, executor: ThreadPoolExecutor, message: dict) -> None:
         try:
-            future = self._executor.submit(self._run, {"user_book_id": user_book_id})
+            future = executor.submit(self._run, message)
         except RuntimeError:
-            # Shutting down: the entry is stored PENDING already and is queued again when the app
-            # next starts (resume_pending_jobs); failing the request now would not undo that.
-            log.warning("metadata job for %s not queued: the queue is shutting down", user_book_id)
+            # Shutting down: what the job is for is stored already (a PENDING entry, an unfinished
+            # import) and is queued again when the app next starts; failing the request would not undo it.
+            log.warning("job %s not queued: the queue is shutting down", message)
             return
         with self._lock:
             self._futures.add(future)
@@ -39,7 +47,8 @@ class ThreadTaskQueue:
         return not not_done
 
     def shutdown(self, wait_for_jobs: bool = True) -> None:
-        self._executor.shutdown(wait=wait_for_jobs, cancel_futures=not wait_for_jobs)
+        for executor in (self._bulk, self._executor):
+            executor.shutdown(wait=wait_for_jobs, cancel_futures=not wait_for_jobs)
 
     def _run(self, message: dict) -> None:
         try:

@@ -14,6 +14,7 @@ from ..model import (
     FIELD_LIMITS,
     Book,
     Entry,
+    MAX_PAGE_SIZE,
     ListQuery,
     Page,
     ReadingStatus,
@@ -44,17 +45,19 @@ class LibraryService:
         self.tasks = tasks
 
     def add_by_isbn(self, user_id: str, isbn: str, status=None, rating=None, date_added: datetime | None = None,
-                    **fields) -> Entry:
+                    book_hint: dict | None = None, bulk: bool = False, **fields) -> Entry:
+        """book_hint: title and author to give a book seen for the first time until its details arrive;
+        bulk: one of many (an import), so its lookup waits behind the ones readers add by hand."""
         parsed = Isbn.parse(isbn)
         values = parse_entry_fields({**fields, "status": status, "rating": rating})
         user_book = self._new_user_book(user_id, values, date_added)
-        book = self._book_for_isbn(parsed.value)
+        book = self._book_for_isbn(parsed.value, book_hint or {})
         user_book = replace(user_book, book_id=book.id, sync_status=SyncStatus.PENDING)
         try:
             self.user_books.add(user_book)
         except ConflictError:
             raise ConflictError(f"ISBN {parsed.value} is already in your library.", field="isbn") from None
-        return Entry(self._queue_lookup(user_book), book)
+        return Entry(self._queue_lookup(user_book, bulk), book)
 
     def add_manual(self, user_id: str, title: str, author=None, status=None, rating=None,
                    date_added: datetime | None = None, **fields) -> Entry:
@@ -124,6 +127,16 @@ class LibraryService:
                          gave_up="The book kept changing; please try again.")
         return Entry(self._queue_lookup(entry.user_book), entry.book)
 
+    def all_entries(self, user_id: str) -> list[Entry]:
+        """The whole library, newest first, a page of 100 at a time."""
+        entries, query = [], ListQuery(limit=MAX_PAGE_SIZE)
+        while True:
+            page = self.user_books.list_entries(user_id, query)
+            entries.extend(page.items)
+            if page.next_cursor is None:
+                return entries
+            query = query.with_cursor(page.next_cursor)
+
     def resume_pending_jobs(self, stale_after: timedelta | None = None) -> int:
         """Queue again the jobs of entries left PENDING: all of them (a stopped process left them), or
         only those PENDING for longer than `stale_after` (the periodic sweep: their message was lost)."""
@@ -139,11 +152,11 @@ class LibraryService:
             queued += 1
         return queued
 
-    def _queue_lookup(self, user_book: UserBook) -> UserBook:
+    def _queue_lookup(self, user_book: UserBook, bulk: bool = False) -> UserBook:
         """Queue the metadata job of a PENDING entry. Should the queue refuse, the entry says so and
         offers "Try again", instead of waiting for a job that will never run."""
         try:
-            self.tasks.enqueue_metadata_job(user_book.id)
+            self.tasks.enqueue_metadata_job(user_book.id, bulk=bulk)
         except TaskQueueError as exc:
             log.warning("metadata job for %s not queued: %s", user_book.id, exc.message)
             changes = {"sync_status": SyncStatus.FAILED, "sync_error": QUEUE_DOWN_MESSAGE}
@@ -156,11 +169,11 @@ class LibraryService:
     def _write(self, user_book: UserBook, changes: dict) -> UserBook:
         return self.user_books.update(user_book.id, user_book.version, changes)
 
-    def _book_for_isbn(self, isbn: str) -> Book:
+    def _book_for_isbn(self, isbn: str, hint: dict) -> Book:
         book = self.books.get_by_isbn(isbn)
         if book is not None:
             return book
-        book = Book(id=new_id(), isbn=isbn)
+        book = Book(id=new_id(), isbn=isbn, **{k: v for k, v in hint.items() if k in ("title", "author")})
         try:
             self.books.add(book)
         except ConflictError:  # someone else created it a moment ago: share theirs
