@@ -6,10 +6,25 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from booklib.domain.errors import ConflictError, DomainError, ValidationError
-from booklib.domain.model import ListQuery, ReadingStatus, ReadThrough, Sort, SyncStatus, parse_reads, utcnow
+from booklib.domain.model import (
+    ListQuery,
+    ReadingStatus,
+    ReadThrough,
+    Sort,
+    SyncStatus,
+    parse_reads,
+    utcnow,
+)
 
 from . import current
-from .forms import STATUS_LABELS, AddBookForm, ConfirmForm, EditBookForm, attach_error, has_errors
+from .forms import (
+    STATUS_LABELS,
+    AddBookForm,
+    ConfirmForm,
+    EditBookForm,
+    attach_error,
+    has_errors,
+)
 
 PENDING_RELOAD_LIMIT = timedelta(minutes=2)
 
@@ -176,7 +191,7 @@ def stars(rating) -> str:
 
 @bp.app_template_filter("status_label")
 def status_label(status) -> str:
-    """"did-not-finish" -> "Did not finish": the one spelling the forms use too."""
+    """did-not-finish -> "Did not finish": the one spelling the forms use too."""
     value = getattr(status, "value", status)
     return STATUS_LABELS.get(value, str(value))
 
