@@ -1,15 +1,30 @@
 """The library pages: list, add, view, edit, delete, refresh metadata."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from booklib.domain.errors import ConflictError, DomainError, ValidationError
-from booklib.domain.model import ENTRY_FIELDS, ListQuery, ReadingStatus, Sort, SyncStatus, utcnow
+from booklib.domain.model import (
+    ListQuery,
+    ReadingStatus,
+    ReadThrough,
+    Sort,
+    SyncStatus,
+    parse_reads,
+    utcnow,
+)
 
 from . import current
-from .forms import AddBookForm, ConfirmForm, EditBookForm, attach_error, has_errors
+from .forms import (
+    STATUS_LABELS,
+    AddBookForm,
+    ConfirmForm,
+    EditBookForm,
+    attach_error,
+    has_errors,
+)
 
 PENDING_RELOAD_LIMIT = timedelta(minutes=2)
 
@@ -83,17 +98,59 @@ def edit(entry_id: str):
     library = current.library()
     entry = library.get_entry(current_user.id, entry_id)
     values = entry.to_dict()
-    form = EditBookForm(data={**values, "rating": str(values["rating"] or "")})
+    form = EditBookForm(data=_form_data(entry, values))
     if form.validate_on_submit():
-        changes = {name: getattr(form, name).data for name in ENTRY_FIELDS if hasattr(form, name)}
         try:
+            changes = _changes_from_form(form, entry)
             library.update_entry(current_user.id, entry_id, changes)
         except ValidationError as exc:
             attach_error(form, exc)
         else:
             flash("Saved.", "success")
             return redirect(url_for("books.detail", entry_id=entry_id))
+    if not form.reads.max_entries or len(form.reads.entries) < form.reads.max_entries:
+        form.reads.append_entry()  # the empty row that adds a read
     return render_template("books/edit.html", form=form, book=values), 400 if has_errors(form) else 200
+
+
+# The edit form's plain fields, sent to the service as the form has them.
+SIMPLE_FIELDS = ("title", "author", "genre", "description", "status", "rating", "tags", "page_count", "review", "notes")
+
+
+def _form_data(entry, values: dict) -> dict:
+    return {
+        **{name: values[name] for name in SIMPLE_FIELDS},
+        "rating": "" if values["rating"] is None else str(values["rating"]),
+        "page_count": "" if values["page_count"] is None else str(values["page_count"]),
+        "tags": ", ".join(values["tags"]),
+        "reads": [{"started_on": read.started_on, "finished_on": read.finished_on, "existing": "1"}
+                  for read in entry.user_book.reads],
+    }
+
+
+def _changes_from_form(form: EditBookForm, entry) -> dict:
+    """What the reader sent. A field the request leaves out entirely is left as it is (a browser
+    sends them all). The read-throughs go only when the reader changed them, so that a change of
+    status alone dates them in the service (reading opens a read today, read closes it)."""
+    changes = {name: getattr(form, name).data for name in SIMPLE_FIELDS if name in request.form}
+    reads = _reads_from_form(form)
+    if reads is not None and reads != entry.user_book.reads:
+        changes["reads"] = [read.to_dict() for read in reads]
+    return changes
+
+
+def _reads_from_form(form: EditBookForm) -> tuple[ReadThrough, ...] | None:
+    """The rows kept (not marked "remove"; the empty row for adding one skipped), oldest first, or
+    None when the request has no read rows at all. Raises ValidationError(field="reads")."""
+    if not any(key.startswith(f"{form.reads.name}-") for key in request.form):
+        return None
+    rows = []
+    for row in form.reads.entries:
+        started, finished = row.form.started_on.data, row.form.finished_on.data
+        if row.form.remove.data or (started is None and finished is None and not row.form.existing.data):
+            continue
+        rows.append({"started_on": started, "finished_on": finished})
+    return parse_reads(rows)
 
 
 @bp.route("/<entry_id>/delete", methods=["GET", "POST"])
@@ -130,3 +187,23 @@ def stars(rating) -> str:
         return "not rated"
     whole, half = int(rating), rating % 1 >= 0.5
     return "★" * whole + ("½" if half else "") + "☆" * (5 - whole - half)
+
+
+@bp.app_template_filter("status_label")
+def status_label(status) -> str:
+    """did-not-finish -> "Did not finish": the one spelling the forms use too."""
+    value = getattr(status, "value", status)
+    return STATUS_LABELS.get(value, str(value))
+
+
+@bp.app_template_filter("rating_number")
+def rating_number(rating) -> str:
+    return str(int(rating)) if float(rating).is_integer() else str(rating)
+
+
+@bp.app_template_filter("day")
+def day(value) -> str:
+    """2019-03-01 (a date or its ISO text) -> "1 Mar 2019"."""
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:10])
+    return f"{value.day} {value:%b %Y}"
