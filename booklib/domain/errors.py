@@ -83,3 +83,9 @@ class BackendNotReadyError(DomainError):
     """The storage backend cannot serve requests, for a reason booklib wrote (safe to show anyone)."""
 
     code = "backend_not_ready"
+
+
+class UnknownFileError(ValidationError):
+    """An uploaded file is not an export of a layout booklib reads; the message says which it reads."""
+
+    code = "unknown_layout"

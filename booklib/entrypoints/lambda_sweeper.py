@@ -1,6 +1,7 @@
 """Scheduled Lambda (serverless.yml: `sweeper`, every 15 minutes): queue again the metadata jobs of
-entries PENDING for longer than BOOKLIB_PENDING_RETRY_MINUTES — a message SQS could not take, or one
-lost otherwise — so that no entry waits forever. Jobs are idempotent: a duplicate changes nothing."""
+entries PENDING for longer than BOOKLIB_PENDING_RETRY_MINUTES, and the next chunk of imports idle that
+long — a message SQS could not take, or one lost otherwise — so that nothing waits forever. Jobs are
+idempotent: a duplicate changes nothing."""
 
 from __future__ import annotations
 
@@ -32,6 +33,8 @@ def container():
 def handler(event, context):
     built = container()
     minutes = built.config.pending_retry_minutes()
-    queued = built.library().resume_pending_jobs(stale_after=timedelta(minutes=minutes))
-    log.info("queued again %d metadata job(s) pending for over %s minutes", queued, minutes)
-    return {"requeued": queued}
+    stale_after = timedelta(minutes=minutes)
+    queued = built.library().resume_pending_jobs(stale_after=stale_after)
+    imports = built.imports().resume_unfinished(stale_after=stale_after)
+    log.info("queued again %d metadata job(s) and %d import(s) idle for over %s minutes", queued, imports, minutes)
+    return {"requeued": queued, "imports_resumed": imports}

@@ -11,7 +11,7 @@ from booklib import __version__
 from booklib.config import Settings
 from booklib.container import Container, build_container
 
-from . import account, api, auth, books, errors, health, login
+from . import account, api, auth, books, errors, health, imports, login
 from . import security
 
 log = logging.getLogger(__name__)
@@ -54,6 +54,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.register_blueprint(auth.bp)
     app.register_blueprint(account.bp)
     app.register_blueprint(books.bp)
+    app.register_blueprint(imports.bp)
     app.register_blueprint(api.bp)
     csrf.exempt(api.bp)
 

@@ -4,6 +4,7 @@ from flask import Blueprint, jsonify, request
 from flask_login import current_user, login_required
 
 from booklib.domain.errors import ValidationError
+from booklib.domain.imports.jobs import OUTCOMES
 from booklib.domain.model import ENTRY_FIELDS, ListQuery, names
 
 from . import current
@@ -138,3 +139,29 @@ def scan():
         raise ValidationError("Send the photo as a multipart form field named 'image'.", field="image")
     isbn = current.scanner().scan(upload.read())
     return jsonify(isbn=isbn.value)
+
+
+@bp.post("/imports")
+@login_required
+def start_import():
+    upload = request.files.get("file")
+    if upload is None:
+        raise ValidationError("Send the export as a multipart form field named 'file'.", field="file")
+    job = current.imports().start(current_user.id, upload.read())
+    return jsonify({"import": job.to_dict()}), 202
+
+
+@bp.get("/imports")
+@login_required
+def list_imports():
+    return jsonify(imports=[job.to_dict() for job in current.imports().list(current_user.id)])
+
+
+@bp.get("/imports/<import_id>")
+@login_required
+def get_import(import_id: str):
+    outcome = request.args.get("outcome") or None
+    if outcome is not None and outcome not in OUTCOMES:
+        raise ValidationError(f"outcome must be one of: {', '.join(OUTCOMES)}.", field="outcome")
+    job, rows = current.imports().report(current_user.id, import_id, outcome)
+    return jsonify({"import": {**job.to_dict(), "rows": [row.to_dict() for row in rows]}})

@@ -24,3 +24,7 @@ def scanner():
 
 def backend_probe():
     return container().backend_probe()
+
+
+def imports():
+    return container().imports()

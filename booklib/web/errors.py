@@ -19,6 +19,7 @@ STATUS = {
     domain.ImageTooLargeError: 413,
     domain.InvalidImageError: 422,
     domain.NoIsbnFoundError: 422,
+    domain.UnknownFileError: 422,
     domain.MetadataUnavailableError: 503,
 }
 

@@ -104,6 +104,10 @@ class ScanForm(FlaskForm):
     image = FileField("Photo of the barcode")
 
 
+class ImportForm(FlaskForm):
+    file = FileField("Export file (CSV)")
+
+
 def has_errors(form) -> bool:
     return bool(form.form_errors) or any(field.errors for field in form)
 

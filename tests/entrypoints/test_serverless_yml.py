@@ -4,6 +4,7 @@ worker assumes them, and IAM roles that allow exactly the DynamoDB actions the a
 from __future__ import annotations
 
 import importlib
+import io
 from pathlib import Path
 
 import pytest
@@ -46,7 +47,7 @@ def resources(sls) -> dict:
 
 
 LOGICAL_TABLES = {"users": "UsersTable", "books": "BooksTable", "user_books": "UserBooksTable",
-                  "sessions": "SessionsTable", "login_attempts": "LoginAttemptsTable"}
+                  "sessions": "SessionsTable", "login_attempts": "LoginAttemptsTable", "imports": "ImportsTable"}
 
 
 def test_runtime_handlers_and_environment(sls):
@@ -88,10 +89,12 @@ def test_tables_match_the_adapter_definitions(sls):
     names = TableNames(*(f"BookLibrary-{kind}-{stage}" for kind in ("Users", "Books", "UserBooks", "Sessions", "LoginAttempts", "Imports")))
     custom = sls["custom"]
     by_name = {custom["usersTable"]: "UsersTable", custom["booksTable"]: "BooksTable", custom["userBooksTable"]: "UserBooksTable",
-               custom["sessionsTable"]: "SessionsTable", custom["loginAttemptsTable"]: "LoginAttemptsTable"}
+               custom["sessionsTable"]: "SessionsTable", custom["loginAttemptsTable"]: "LoginAttemptsTable",
+               custom["importsTable"]: "ImportsTable"}
     assert sorted(by_name.values()) == sorted(LOGICAL_TABLES.values())
     env = sls["provider"]["environment"]
-    for variable, logical in (("SESSIONS_TABLE", "SessionsTable"), ("LOGIN_ATTEMPTS_TABLE", "LoginAttemptsTable")):
+    for variable, logical in (("SESSIONS_TABLE", "SessionsTable"), ("LOGIN_ATTEMPTS_TABLE", "LoginAttemptsTable"),
+                              ("IMPORTS_TABLE", "ImportsTable")):
         assert env[variable] == {"Ref": logical}
     expiring = expiring_tables(names)
     for definition in table_definitions(names):
@@ -196,12 +199,26 @@ def recorded(settings, monkeypatch):
         assert web.get(f"/api/v1/books/{entry['id']}").status_code == 200
         assert web.get("/books").status_code == 200
 
+        export = b"isbn,title,author,status\n9780306406157,,,read\n,Hand Made,Me,reading\n"
+        started = web.post("/api/v1/imports", data={"file": (io.BytesIO(export), "mine.csv")}, content_type="multipart/form-data")
+        assert started.status_code == 202
+        assert web.get("/api/v1/imports").status_code == 200
+
         phase[0] = "worker"
-        sqs.meta.events.unregister("before-parameter-build.sqs", on_sqs)  # the event source mapping receives, not the code
-        messages = sqs.receive_message(QueueUrl=queues.queue_url, MaxNumberOfMessages=10)["Messages"]
-        event = {"Records": [{"messageId": m["MessageId"], "body": m["Body"], "attributes": {"ApproximateReceiveCount": "1"}} for m in messages]}
-        assert process_batch(event, container.metadata_sync()) == {"batchItemFailures": []}
-        sqs.meta.events.register("before-parameter-build.sqs", on_sqs)
+        # The event source mapping receives and deletes with the worker's role; its own client stays unrecorded.
+        mapping = boto3.client("sqs", region_name="us-east-1")
+        for _ in range(10):
+            messages = mapping.receive_message(QueueUrl=queues.queue_url, MaxNumberOfMessages=10).get("Messages", [])
+            if not messages:
+                break
+            event = {"Records": [{"messageId": m["MessageId"], "body": m["Body"], "attributes": {"ApproximateReceiveCount": "1"}} for m in messages]}
+            assert process_batch(event, container.jobs()) == {"batchItemFailures": []}
+            for m in messages:
+                mapping.delete_message(QueueUrl=queues.queue_url, ReceiptHandle=m["ReceiptHandle"])
+
+        phase[0] = "api"
+        report = web.get(f"/api/v1/imports/{started.get_json()['import']['id']}")
+        assert report.get_json()["import"]["counts"]["added"] == 2
 
         phase[0] = "api"
         assert web.post(f"/api/v1/books/{entry['id']}/refresh").status_code == 202
@@ -209,7 +226,8 @@ def recorded(settings, monkeypatch):
         phase[0] = "sweeper"
         from datetime import timedelta
 
-        assert container.library().resume_pending_jobs(stale_after=timedelta(0)) == 1
+        assert container.library().resume_pending_jobs(stale_after=timedelta(0)) >= 1
+        assert container.imports().resume_unfinished(stale_after=timedelta(0)) == 0
 
         phase[0] = "api"
         assert web.delete(f"/api/v1/books/{entry['id']}").status_code == 204

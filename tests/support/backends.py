@@ -20,6 +20,12 @@ class Storage:
     probe: Any
     sessions: Any = None
     login_attempts: Any = None
+    imports: Any = None
+
+    @classmethod
+    def of(cls, repositories) -> "Storage":
+        """The bundle an adapter hands the container (booklib.domain.ports.Repositories)."""
+        return cls(**{name: getattr(repositories, name) for name in cls.__dataclass_fields__})
 
 
 @contextlib.contextmanager
@@ -29,14 +35,7 @@ def sqlite_storage(tmp_path: Path):
 
     engine = migrated_engine(f"sqlite:///{tmp_path / 'contract.db'}")
     try:
-        yield Storage(
-            sql.SqlUserRepository(engine),
-            sql.SqlBookRepository(engine),
-            sql.SqlUserBookRepository(engine),
-            sql.SqlBackendProbe(engine),
-            sql.SqlSessionStore(engine),
-            sql.SqlLoginAttempts(engine),
-        )
+        yield Storage.of(sql.make_repositories(engine))
     finally:
         engine.dispose()
 
@@ -44,14 +43,7 @@ def sqlite_storage(tmp_path: Path):
 def dynamodb_storage_on(client, names) -> Storage:
     from booklib.adapters.dynamodb import repositories as dynamo
 
-    return Storage(
-        dynamo.DynamoUserRepository(client, names),
-        dynamo.DynamoBookRepository(client, names),
-        dynamo.DynamoUserBookRepository(client, names),
-        dynamo.DynamoBackendProbe(client, names),
-        dynamo.DynamoSessionStore(client, names),
-        dynamo.DynamoLoginAttempts(client, names),
-    )
+    return Storage.of(dynamo.make_repositories(client, names))
 
 
 @contextlib.contextmanager
@@ -88,9 +80,7 @@ def dynamodb_server_storage(tmp_path: Path):
 def memory_storage(tmp_path: Path):
     from booklib.adapters.memory import make_repositories
 
-    repositories = make_repositories()
-    yield Storage(repositories.users, repositories.books, repositories.user_books, repositories.probe,
-                  repositories.sessions, repositories.login_attempts)
+    yield Storage.of(make_repositories())
 
 
 STORAGE_BACKENDS: dict[str, Callable[[Path], ContextManager[Storage]]] = {

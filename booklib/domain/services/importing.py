@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta, timezone
 
-from ..errors import ConflictError, DomainError, NotFoundError, ValidationError
+from ..errors import ConflictError, DomainError, NotFoundError, UnknownFileError, ValidationError
 from ..imports import ImportRow, UnknownLayoutError, read_import
 from ..imports.jobs import ImportJob, ImportStatus, RowResult, chunked
 from ..model import Entry, new_id, utcnow
@@ -24,10 +24,6 @@ log = logging.getLogger(__name__)
 
 # What a file can say about an entry, compared with the library to tell "updated" from "unchanged".
 FILE_FIELDS = ("status", "rating", "reads", "tags", "review", "notes", "page_count")
-
-
-class UnknownFileError(DomainError):
-    code = "unknown_layout"
 
 
 class ImportService:
@@ -74,9 +70,11 @@ class ImportService:
         try:
             rows, recorded = self.imports.rows(import_id, chunk)
             done = {result.row for result in recorded}
-            library = LibraryIndex(self.library.all_entries(job.user_id))
-            results = recorded + [self._import_row(job.user_id, row, library) for row in rows if row.row not in done]
-            job = self.imports.record(import_id, chunk, sorted(results, key=lambda r: r.row))
+            todo = [row for row in rows if row.row not in done]
+            if todo or not recorded:
+                library = LibraryIndex(self.library.all_entries(job.user_id))
+                results = recorded + [self._import_row(job.user_id, row, library) for row in todo]
+                job = self.imports.record(import_id, chunk, sorted(results, key=lambda r: r.row))
         except Exception as exc:
             if not final_attempt:
                 raise
@@ -88,22 +86,14 @@ class ImportService:
         return job
 
     def resume_unfinished(self, stale_after: timedelta | None = None) -> int:
-        """Queue again the next chunk of imports a stopped process left unfinished (all of them, or
-        those without progress for longer than `stale_after`)."""
+        """Start again the imports a stopped process left unfinished (all of them, or those without
+        progress for longer than `stale_after`): from their first chunk, which passes quickly over
+        the chunks recorded already to the first one that is not."""
         cutoff = utcnow() - stale_after if stale_after is not None else None
-        resumed = 0
-        for job in self.imports.unfinished():
-            if cutoff is not None and job.updated_at > cutoff:
-                continue
-            next_chunk = next((i for i in range(job.chunks) if not self._recorded(job.id, i)), None)
-            if next_chunk is not None:
-                self.tasks.enqueue_import_chunk(job.id, next_chunk)
-                resumed += 1
-        return resumed
-
-    def _recorded(self, import_id: str, chunk: int) -> bool:
-        rows, results = self.imports.rows(import_id, chunk)
-        return len(results) >= len(rows) and bool(results or not rows)
+        stalled = [job for job in self.imports.unfinished() if cutoff is None or job.updated_at <= cutoff]
+        for job in stalled:
+            self.tasks.enqueue_import_chunk(job.id, 0)
+        return len(stalled)
 
     def _import_row(self, user_id: str, row: ImportRow, library: "LibraryIndex") -> RowResult:
         title = row.title
