@@ -60,8 +60,14 @@ def test_the_file_is_read_back_as_booklib_own_export():
 
 def test_goodreads_cells_of_a_read_book():
     (row,) = written(
-        entry(status=R.READ, rating=4, reads=(read("2021-08-01", "2021-08-20"), read("", "2023-01-02")),
-              tags=("favourites", "sci-fi"), review="Loved it.", notes="Lent to Sam.")
+        entry(
+            status=R.READ,
+            rating=4,
+            reads=(read("2021-08-01", "2021-08-20"), read("", "2023-01-02")),
+            tags=("favourites", "sci-fi"),
+            review="Loved it.",
+            notes="Lent to Sam.",
+        )
     )
     assert row["Title"] == "Kindred" and row["Author"] == "Octavia E. Butler"
     assert row["ISBN"] == "0807083690" and row["ISBN13"] == "9780807083697"  # plain digits, no ="…"
@@ -147,8 +153,10 @@ def test_unicode_is_written_as_utf8():
 
 @pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
 def test_cells_a_spreadsheet_would_run_get_an_apostrophe(start):
-    text = start + "HYPERLINK(\"http://evil.example\",\"x\")"
-    (row,) = written(entry(title=text, review=text, notes=text, tags=(start.strip() + "tag" if start.strip() else "tag",)))
+    text = start + 'HYPERLINK("http://evil.example","x")'
+    (row,) = written(
+        entry(title=text, review=text, notes=text, tags=(start.strip() + "tag" if start.strip() else "tag",))
+    )
     assert row["Title"] == "'" + text
     # In a review and in notes a line break is written <br/>, which no spreadsheet runs.
     long_text = text if start != "\r" else "<br/>" + text[1:]
@@ -162,7 +170,9 @@ def test_no_cell_of_the_file_starts_a_formula():
     entries = [
         entry(title=evil, isbn=None, review="-1+1", notes="@SUM(A1)", tags=("+tag", "=x")),
         entry(title="+33 stories", isbn="9780807083697", status=R.DID_NOT_FINISH, tags=("-minus",)),
-        entry(title="@home", isbn="9791032305690", status=R.READ, rating=4.5, reads=(read("2020-01-01", "2020-01-02"),)),
+        entry(
+            title="@home", isbn="9791032305690", status=R.READ, rating=4.5, reads=(read("2020-01-01", "2020-01-02"),)
+        ),
     ]
     for record in csv.reader(io.StringIO(exporting.csv_text(entries), newline="")):
         for cell in record:
@@ -194,7 +204,10 @@ def test_a_neutralised_cell_comes_back_as_it_was():
 
 
 def test_the_json_holds_every_field_of_every_entry():
-    entries = [entry(status=R.READ, rating=4.5, tags=("a",), reads=(read("2020-01-01", "2020-01-02"),)), entry(isbn=None)]
+    entries = [
+        entry(status=R.READ, rating=4.5, tags=("a",), reads=(read("2020-01-01", "2020-01-02"),)),
+        entry(isbn=None),
+    ]
     at = datetime(2026, 5, 21, 8, 0, tzinfo=timezone.utc)
     document = json.loads(exporting.json_text("ann", "ann@example.org", entries, at))
     assert document == {
