@@ -13,6 +13,7 @@ from booklib.container import Container, build_container
 
 from . import account, api, auth, books, errors, health, imports, login
 from . import security
+from . import exports
 
 log = logging.getLogger(__name__)
 csrf = CSRFProtect()
@@ -56,6 +57,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.register_blueprint(books.bp)
     app.register_blueprint(imports.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(exports.bp)
     csrf.exempt(api.bp)
 
     from . import cli
