@@ -32,11 +32,16 @@ _EXCEL_TEXT = re.compile(r'^="(.*)"$', re.DOTALL)  # Goodreads writes ISBNs as =
 _BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
 
 
+# booklib's export puts an apostrophe before a cell a spreadsheet would run as a formula (OWASP CSV
+# injection advice); reading it back takes the apostrophe off again.
+_NEUTRALISED = re.compile(r"^'(?=[=+\-@\t\r])")
+
+
 def cell(raw: str | None) -> str:
-    """A cell trimmed, with Goodreads' ="…" spreadsheet wrapper taken off."""
+    """A cell trimmed, with Goodreads' ="…" spreadsheet wrapper or booklib's formula guard taken off."""
     if not raw:
         return ""
-    text = raw.strip()
+    text = _NEUTRALISED.sub("", raw.strip(), count=1)
     if not text.startswith('="'):
         return text
     match = _EXCEL_TEXT.match(text)
@@ -56,7 +61,7 @@ def _ignored(warnings: Warnings, label: str, raw: str, why: str) -> None:
 
 
 def text(raw: str, label: str, limit: int, warnings: Warnings) -> str | None:
-    value = raw.strip()
+    value = _NEUTRALISED.sub("", raw.strip(), count=1)
     if len(value) > limit:
         value = value[:limit].rstrip()
         warnings.append(f"{label} cut to {limit} characters")

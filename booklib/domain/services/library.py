@@ -83,16 +83,6 @@ class LibraryService:
     def list_entries(self, user_id: str, query: ListQuery) -> Page:
         return self.user_books.list_entries(user_id, query)
 
-    def all_entries(self, user_id: str):
-        """Yields every entry of a reader's library, newest first, reading it 100 entries a page."""
-        query = ListQuery(limit=100)
-        while True:
-            page = self.list_entries(user_id, query)
-            yield from page.items
-            if not page.next_cursor:
-                return
-            query = query.with_cursor(page.next_cursor)
-
     def update_entry(self, user_id: str, entry_id: str, changes: dict) -> Entry:
         """Write only what the reader changed, on the version read; a write that came first (the
         metadata job, another tab) is read again and kept, and the reader's change is made on top."""
