@@ -454,6 +454,26 @@ class Sort(str, enum.Enum):
             raise ValidationError(f"Sort must be one of: {allowed}.", field="sort") from None
 
 
+def folded(entry: Entry, name: str) -> str:
+    """An entry's effective text (its own edit, else the book's), lower-cased: what search and sorts compare."""
+    return (entry.value(name) or "").lower()
+
+
+def matches(entry: Entry, needle: str) -> bool:
+    """The search of a listing: the needle (lower-cased) in the effective title or author."""
+    return needle in folded(entry, "title") or needle in folded(entry, "author")
+
+
+# How a listing orders entries in memory: sort -> (key of an entry, descending). Ties are broken by
+# entry id in the same direction, as the SQL adapter's ORDER BY does.
+SORT_KEYS = {
+    Sort.DATE_ADDED: (lambda e: e.user_book.date_added, True),
+    Sort.TITLE: (lambda e: folded(e, "title"), False),
+    Sort.AUTHOR: (lambda e: folded(e, "author"), False),
+    Sort.RATING: (lambda e: e.user_book.rating or 0, True),
+}
+
+
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from botocore.exceptions import ClientError
 
 from booklib.adapters.cursors import decode_cursor, encode_cursor, invalid_cursor, read_position
-from booklib.domain.model import Book, Entry, ListQuery, Page, Sort, UserBook
+from booklib.domain.model import SORT_KEYS, Book, Entry, ListQuery, Page, Sort, UserBook, matches
 
 from .batch import batch_get
 from .items import book_from, format_time, user_book_from
@@ -57,7 +57,7 @@ class LibraryPages:
         return Page(self._entries(page), cursor)
 
     def _ordered_in_memory(self, user_id: str, query: ListQuery, position: dict | None) -> Page:
-        value_of, descending = _SORTS[query.sort]
+        value_of, descending = SORT_KEYS[query.sort]
         after = _after(position, query.sort, descending) if position is not None else None
         user_books = [user_book_from(item) for item in self._query(user_id, query, None, want=None)]
         # Search and title/author order need every book; rating and date order only the page's.
@@ -65,7 +65,7 @@ class LibraryPages:
         rows = self._entries(user_books) if needs_books else [Entry(ub, _NOT_FETCHED) for ub in user_books]
         if query.q:
             needle = query.q.lower()
-            rows = [e for e in rows if needle in _effective(e, "title") or needle in _effective(e, "author")]
+            rows = [e for e in rows if matches(e, needle)]
         keyed = sorted((((value_of(e), e.id), e) for e in rows), key=lambda row: row[0], reverse=descending)
         if after is not None:
             keyed = [(key, e) for key, e in keyed if after(key)]
@@ -118,17 +118,6 @@ class LibraryPages:
 _NOT_FETCHED = Book(id="", isbn=None)  # stands in until the page's books are read
 
 
-def _effective(entry: Entry, name: str) -> str:
-    return (entry.value(name) or "").lower()
-
-
-# sort -> (value of an entry, descending); ties are broken by entry id in the same direction, as in SQL.
-_SORTS = {
-    Sort.DATE_ADDED: (lambda e: e.user_book.date_added, True),
-    Sort.TITLE: (lambda e: _effective(e, "title"), False),
-    Sort.AUTHOR: (lambda e: _effective(e, "author"), False),
-    Sort.RATING: (lambda e: e.user_book.rating or 0, True),
-}
 
 
 def _cursor_value(value):

@@ -20,7 +20,18 @@ from datetime import datetime, timezone
 
 from booklib.adapters.cursors import decode_cursor, encode_cursor, read_position
 from booklib.domain.errors import BackendNotReadyError, ConflictError, NotFoundError, StaleWriteError
-from booklib.domain.model import Book, Entry, ListQuery, Page, Sort, SyncStatus, User, UserBook, check_changes
+from booklib.domain.model import (
+    SORT_KEYS,
+    Book,
+    Entry,
+    ListQuery,
+    Page,
+    SyncStatus,
+    User,
+    UserBook,
+    check_changes,
+    matches,
+)
 from booklib.domain.ports import Repositories
 
 from .accounts import InMemoryLoginAttempts, InMemorySessionStore
@@ -160,7 +171,7 @@ class MemoryUserBookRepository:
 
     def list_entries(self, user_id: str, query: ListQuery) -> Page:
         position = decode_cursor(user_id, query)
-        value_of, descending = _SORTS[query.sort]
+        value_of, descending = SORT_KEYS[query.sort]
         after = read_position(position, query.sort) if position is not None else None
         with self.store.lock:
             entries = [
@@ -174,7 +185,7 @@ class MemoryUserBookRepository:
             entries = [e for e in entries if query.tag in e.user_book.tag_keys]
         if query.q:
             needle = query.q.lower()
-            entries = [e for e in entries if needle in _effective(e, "title") or needle in _effective(e, "author")]
+            entries = [e for e in entries if matches(e, needle)]
         keyed = sorted((((value_of(e), e.id), e) for e in entries), key=lambda row: row[0], reverse=descending)
         if after is not None:
             keyed = [(key, e) for key, e in keyed if (key < after if descending else key > after)]
@@ -217,17 +228,6 @@ class MemoryUserBookRepository:
         return Entry(replace(user_book), replace(book))
 
 
-def _effective(entry: Entry, name: str) -> str:
-    return (entry.value(name) or "").lower()
-
-
-# sort -> (key of an entry, descending); ties are broken by entry id in the same direction, as in SQL.
-_SORTS = {
-    Sort.DATE_ADDED: (lambda e: e.user_book.date_added, True),
-    Sort.TITLE: (lambda e: _effective(e, "title"), False),
-    Sort.AUTHOR: (lambda e: _effective(e, "author"), False),
-    Sort.RATING: (lambda e: e.user_book.rating or 0, True),
-}
 
 
 class MemoryBackendProbe:
