@@ -132,7 +132,8 @@ class ImportService:
             wanted = getattr(row, name)
             if name == "reads":
                 wanted = tuple(sorted(set(entry.user_book.reads) | set(wanted), key=_read_day))
-            if _given(wanted) and wanted != getattr(entry.user_book, name) and wanted != entry.value(name):
+            current = entry.value(name) if name == "page_count" else getattr(entry.user_book, name)
+            if _given(wanted) and wanted != current:
                 changes[name] = wanted.value if name == "status" else wanted
         if "status" in changes:
             changes.setdefault("reads", entry.user_book.reads)  # keep the dates; invent none for today
