@@ -110,3 +110,37 @@ def test_the_import_page_uploads_and_reports_skipped_rows_first(user, app):
     refused = user.client.post("/import", data={"file": (io.BytesIO(b"nonsense"), "x.csv")},
                                content_type="multipart/form-data")
     assert refused.status_code == 422 and "Known layouts" in refused.get_data(as_text=True)
+
+
+def library_of(client) -> dict:
+    entries, cursor = [], None
+    while True:
+        page = client.get("/api/v1/books?limit=100" + (f"&cursor={cursor}" if cursor else "")).get_json()
+        entries += page["items"]
+        cursor = page["next_cursor"]
+        if not cursor:
+            break
+    keep = ("isbn", "status", "rating", "reads", "tags", "review", "notes")
+    return {(e["isbn"] or e["title"]): {k: e[k] for k in keep} for e in entries}
+
+
+def test_export_then_import_into_a_new_account_gives_the_same_library(user, make_user):
+    books = [
+        dict(isbn="9780306406157", status="read", rating=4.5, tags=["Sci-Fi", "@home"], review="- bullet\nsecond line",
+             notes="=SUM(1)", reads=[{"started_on": "2019-03-01", "finished_on": "2019-03-20"},
+                                     {"started_on": "2023-01-02", "finished_on": "2023-02-01"}]),
+        dict(title="Notebook, with a comma", author="Me", status="did-not-finish", rating=1,
+             reads=[{"started_on": "2024-05-01", "finished_on": None}]),
+        dict(title="+Plus", author="Someone", status="reading", tags=["a"], reads=[{"started_on": "2024-06-01", "finished_on": None}]),
+        dict(title="Untouched", author="Nobody"),
+    ]
+    for book in books:
+        assert user.add(**book).status_code == 201
+    before = library_of(user.client)
+    exported = user.client.get("/api/v1/export.csv")
+    assert exported.status_code == 200
+    newcomer = make_user()
+    job = upload(newcomer.client, exported.data).get_json()["import"]
+    report = newcomer.client.get(f"/api/v1/imports/{job['id']}").get_json()["import"]
+    assert report["source"] == "booklib" and report["counts"]["added"] == len(books)
+    assert library_of(newcomer.client) == before
