@@ -206,7 +206,7 @@ def import_check(zip_path: Path) -> None:
             "BOOKLIB_BACKEND": "dynamodb",
             "BOOKLIB_TASKS": "sqs",
             "ENVIRONMENT": "ci",
-            "SECRET_KEY": "package-check",
+            "SECRET_KEY": "package-check-secret-of-at-least-32-chars",
             "BOOKLIB_INSTANCE_PATH": str(Path(tmp) / "instance"),
             "BOOKLIB_BARCODE_READERS": "zxingcpp",
             "METADATA_QUEUE_URL": "https://sqs.us-east-1.amazonaws.com/123456789012/BookLibrary-Metadata-ci",
