@@ -10,6 +10,8 @@ def test_db_upgrade_brings_the_schema_to_head(settings):
     app = create_app(settings.replace(backend="sqlite"))
     engine = app.extensions["booklib.container"].sql_engine()
     with engine.begin() as conn:
+        conn.execute(text("DROP TABLE import_chunks"))
+        conn.execute(text("DROP TABLE imports"))
         conn.execute(text("DROP TABLE login_attempts"))
         conn.execute(text("DROP TABLE sessions"))
         conn.execute(text("DROP TABLE user_books"))
@@ -19,7 +21,8 @@ def test_db_upgrade_brings_the_schema_to_head(settings):
     result = app.test_cli_runner().invoke(args=["db", "upgrade"])
     assert result.exit_code == 0, result.output
     assert f"is at revision {head_revision()}" in result.output
-    assert {"users", "books", "user_books", "sessions", "login_attempts"} <= set(inspect(engine).get_table_names())
+    assert {"users", "books", "user_books", "sessions", "login_attempts", "imports", "import_chunks"} <= set(
+        inspect(engine).get_table_names())
 
 
 def test_the_migrations_build_exactly_the_schema_of_tables_py(settings):

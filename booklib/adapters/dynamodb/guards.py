@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 import time
+import uuid
 
 from botocore.exceptions import ClientError
 
@@ -81,7 +82,9 @@ def write_atomically(client, operations: list[dict], conflicts: list[ConflictErr
     transaction on the same items in flight) is retried a few times with jittered backoff."""
     for attempt in range(_CONFLICT_ATTEMPTS):
         try:
-            client.transact_write_items(TransactItems=operations)
+            # botocore retries a call whose answer it lost; with a token DynamoDB answers such a retry
+            # with the first call's success instead of failing its conditions against its own writes.
+            client.transact_write_items(TransactItems=operations, ClientRequestToken=uuid.uuid4().hex)
             return
         except ClientError as exc:
             if exc.response.get("Error", {}).get("Code") != "TransactionCanceledException":

@@ -26,7 +26,7 @@ class SqlImportRepository:
 
     def add(self, job: ImportJob, chunks: list[list[ImportRow]]) -> None:
         with self.engine.begin() as conn:
-            conn.execute(insert(imports).values(_job_row(job)))
+            conn.execute(insert(imports), _job_row(job))
             conn.execute(insert(import_chunks), [
                 {"import_id": job.id, "chunk": index, "rows": rows_to_json(rows), "results": None}
                 for index, rows in enumerate(chunks)

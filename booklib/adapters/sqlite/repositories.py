@@ -51,7 +51,7 @@ class SqlUserRepository:
         }
         try:
             with self.engine.begin() as conn:
-                conn.execute(insert(users).values(row))
+                conn.execute(insert(users), row)  # parameters apart: the statement is compiled once
         except IntegrityError:
             with self.engine.connect() as conn:
                 taken = conn.execute(select(users.c.id).where(users.c.username_key == user.username_key)).first()
@@ -98,7 +98,7 @@ class SqlBookRepository:
     def add(self, book: Book) -> None:
         try:
             with self.engine.begin() as conn:
-                conn.execute(insert(books).values(_book_row(book)))
+                conn.execute(insert(books), _book_row(book))
         except IntegrityError:
             raise ConflictError(f"A book with ISBN {book.isbn} exists already.", field="isbn") from None
 
@@ -168,7 +168,7 @@ class SqlUserBookRepository:
     def add(self, user_book: UserBook) -> None:
         try:
             with self.engine.begin() as conn:
-                conn.execute(insert(user_books).values(_user_book_row(user_book)))
+                conn.execute(insert(user_books), _user_book_row(user_book))
         except IntegrityError:
             raise ConflictError("This book is already in the library.", field="book") from None
 
