@@ -25,8 +25,8 @@ BIN = Path(sys.executable).parent
 
 
 @contextlib.contextmanager
-def app_server(backend: str, instance: str, stub, log: Path):
-    """The app's base URL, served by gunicorn (4 workers of 4 threads, background threads for the jobs)."""
+def app_server(backend: str, instance: str, stub, log: Path, workers: int = 4, threads: int = 4):
+    """The app's base URL, served by gunicorn (4 workers of 4 threads unless told, background threads for the jobs)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT), "BOOKLIB_INSTANCE_PATH": instance, "BOOKLIB_BACKEND": backend,
            "BOOKLIB_TASKS": "thread", "GOOGLE_BOOKS_API_URL": stub.google_url, "OPEN_LIBRARY_URL": stub.open_library_url,
            "GOOGLE_BOOKS_MIN_INTERVAL": "0", "METADATA_TIMEOUT": "5"}
@@ -40,7 +40,7 @@ def app_server(backend: str, instance: str, stub, log: Path):
             subprocess.run([BIN / "flask", "--app", "booklib.web", "aws", "bootstrap"], cwd=ROOT, env=env,
                            check=True, capture_output=True, timeout=60)
         url = f"http://127.0.0.1:{free_port()}"
-        command = [BIN / "gunicorn", "--workers", "4", "--threads", "4", "--graceful-timeout", "5",
+        command = [BIN / "gunicorn", "--workers", str(workers), "--threads", str(threads), "--graceful-timeout", "5",
                    "--no-control-socket", "--bind", url.removeprefix("http://"), "booklib.entrypoints.wsgi:app"]
         with open(log, "ab") as out:
             proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
