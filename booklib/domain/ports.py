@@ -147,7 +147,8 @@ class TaskQueue(Protocol):
     def enqueue_metadata_job(self, user_book_id: str, bulk: bool = False) -> None:
         """bulk: one of many (an import's books), run behind the jobs of books a reader adds by hand."""
 
-    def enqueue_import_chunk(self, import_id: str, chunk: int) -> None: ...
+    def enqueue_import_chunk(self, import_id: str, chunk: int, lookups: bool = False) -> None:
+        """Run a chunk of an import; lookups=True: queue the metadata lookups of the books it added."""
 
 
 class MetadataProvider(Protocol):

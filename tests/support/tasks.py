@@ -28,9 +28,9 @@ class DeferredTaskQueue:
         with self._lock:
             self._jobs.append(user_book_id)
 
-    def enqueue_import_chunk(self, import_id: str, chunk: int) -> None:
+    def enqueue_import_chunk(self, import_id: str, chunk: int, lookups: bool = False) -> None:
         with self._lock:
-            self._jobs.append({"import_id": import_id, "chunk": chunk})
+            self._jobs.append({"import_id": import_id, "chunk": chunk, **({"lookups": True} if lookups else {})})
 
     def run_pending(self) -> int:
         """Run every queued job (and those they queue) in this thread; the number run."""

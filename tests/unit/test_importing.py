@@ -97,3 +97,15 @@ def test_an_unknown_file_is_refused_before_anything_is_stored():
     with pytest.raises(UnknownFileError, match="Known layouts"):
         world.imports.start(world.reader, b"name,price\nbread,2\n")
     assert world.imports.list(world.reader) == []
+
+
+def test_lookups_are_queued_in_bulk_once_the_import_is_done():
+    world = build()
+    job = world.imports.start(world.reader, csv_of(CHUNK_ROWS + 3))
+    queued = []
+    real = world.queue.enqueue_metadata_job
+    world.queue.enqueue_metadata_job = lambda entry_id, bulk=False: queued.append((entry_id, bulk)) or real(entry_id, bulk)
+    world.queue.run_pending()
+    assert world.imports.get(world.reader, job.id).status is ImportStatus.DONE
+    assert len(queued) == CHUNK_ROWS + 3 and all(bulk for _, bulk in queued)
+    assert {entry_id for entry_id, _ in queued} == {e.id for e in world.library.all_entries(world.reader)}

@@ -13,8 +13,8 @@ class InlineTaskQueue:
     def enqueue_metadata_job(self, user_book_id: str, bulk: bool = False) -> None:
         self._run({"user_book_id": user_book_id})
 
-    def enqueue_import_chunk(self, import_id: str, chunk: int) -> None:
-        self._run({"import_id": import_id, "chunk": chunk})
+    def enqueue_import_chunk(self, import_id: str, chunk: int, lookups: bool = False) -> None:
+        self._run({"import_id": import_id, "chunk": chunk, **({"lookups": True} if lookups else {})})
 
     def _run(self, message: dict) -> None:
         try:

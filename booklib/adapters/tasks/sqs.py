@@ -48,8 +48,8 @@ class SqsTaskQueue:
         # The worker's concurrency (serverless.yml) paces every lookup alike: bulk needs no lane of its own.
         self._send(job_body(user_book_id))
 
-    def enqueue_import_chunk(self, import_id: str, chunk: int) -> None:
-        self._send(json.dumps({"import_id": import_id, "chunk": chunk}))
+    def enqueue_import_chunk(self, import_id: str, chunk: int, lookups: bool = False) -> None:
+        self._send(json.dumps({"import_id": import_id, "chunk": chunk, **({"lookups": True} if lookups else {})}))
 
     def _send(self, body: str) -> None:
         from botocore.exceptions import BotoCoreError, ClientError

@@ -24,8 +24,8 @@ class ThreadTaskQueue:
     def enqueue_metadata_job(self, user_book_id: str, bulk: bool = False) -> None:
         self._submit(self._bulk if bulk else self._executor, {"user_book_id": user_book_id})
 
-    def enqueue_import_chunk(self, import_id: str, chunk: int) -> None:
-        self._submit(self._executor, {"import_id": import_id, "chunk": chunk})
+    def enqueue_import_chunk(self, import_id: str, chunk: int, lookups: bool = False) -> None:
+        self._submit(self._executor, {"import_id": import_id, "chunk": chunk, **({"lookups": True} if lookups else {})})
 
     def _submit(self, executor: ThreadPoolExecutor, message: dict) -> None:
         try:

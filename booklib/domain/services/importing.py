@@ -83,7 +83,23 @@ class ImportService:
             return None
         if chunk + 1 < job.chunks:
             self.tasks.enqueue_import_chunk(import_id, chunk + 1)
+        elif job.status is ImportStatus.DONE:
+            self.tasks.enqueue_import_chunk(import_id, 0, lookups=True)
         return job
+
+    def queue_lookups(self, import_id: str, chunk: int) -> None:
+        """After the import is done, queue the metadata lookups of the books it added, a chunk per job
+        (a job sends at most 200 messages): they never slowed the import, and they run in the queue's
+        bulk lane, behind the books readers add by hand."""
+        job = self.imports.find(import_id)
+        if job is None or not 0 <= chunk < job.chunks:
+            return
+        _, results = self.imports.rows(import_id, chunk)
+        for result in results:
+            if result.outcome == "added" and result.entry_id:
+                self.tasks.enqueue_metadata_job(result.entry_id, bulk=True)
+        if chunk + 1 < job.chunks:
+            self.tasks.enqueue_import_chunk(import_id, chunk + 1, lookups=True)
 
     def resume_unfinished(self, stale_after: timedelta | None = None) -> int:
         """Start again the imports a stopped process left unfinished (all of them, or those without
@@ -122,7 +138,7 @@ class ImportService:
         values["reads"] = row.reads  # the file's dates, never today's: an import invents no read
         added = _moment(row.date_added)
         if row.isbn:
-            return self.library.add_by_isbn(user_id, row.isbn, date_added=added, bulk=True,
+            return self.library.add_by_isbn(user_id, row.isbn, date_added=added, queue_lookup=False,
                                             book_hint={"title": row.title, "author": row.author}, **values)
         return self.library.add_manual(user_id, row.title, author=row.author, date_added=added, **values)
 

@@ -19,6 +19,8 @@ class JobRunner:
             import_id, chunk = message.get("import_id"), message.get("chunk")
             if not isinstance(import_id, str) or not isinstance(chunk, int) or isinstance(chunk, bool):
                 raise ValidationError(f"Not an import job: {message!r:.200}")
+            if message.get("lookups"):
+                return self.imports.queue_lookups(import_id, chunk)
             job = self.imports.run_chunk(import_id, chunk, final_attempt=final_attempt)
             return job.status if job is not None else None
         return self.metadata_sync.handle_message(message, final_attempt=final_attempt, deadline=deadline)

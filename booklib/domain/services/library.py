@@ -45,9 +45,9 @@ class LibraryService:
         self.tasks = tasks
 
     def add_by_isbn(self, user_id: str, isbn: str, status=None, rating=None, date_added: datetime | None = None,
-                    book_hint: dict | None = None, bulk: bool = False, **fields) -> Entry:
+                    book_hint: dict | None = None, queue_lookup: bool = True, **fields) -> Entry:
         """book_hint: title and author to give a book seen for the first time until its details arrive;
-        bulk: one of many (an import), so its lookup waits behind the ones readers add by hand."""
+        queue_lookup=False: the caller queues the lookup later (an import, once all its rows are in)."""
         parsed = Isbn.parse(isbn)
         values = parse_entry_fields({**fields, "status": status, "rating": rating})
         user_book = self._new_user_book(user_id, values, date_added)
@@ -57,7 +57,7 @@ class LibraryService:
             self.user_books.add(user_book)
         except ConflictError:
             raise ConflictError(f"ISBN {parsed.value} is already in your library.", field="isbn") from None
-        return Entry(self._queue_lookup(user_book, bulk), book)
+        return Entry(self._queue_lookup(user_book) if queue_lookup else user_book, book)
 
     def add_manual(self, user_id: str, title: str, author=None, status=None, rating=None,
                    date_added: datetime | None = None, **fields) -> Entry:
@@ -152,11 +152,11 @@ class LibraryService:
             queued += 1
         return queued
 
-    def _queue_lookup(self, user_book: UserBook, bulk: bool = False) -> UserBook:
+    def _queue_lookup(self, user_book: UserBook) -> UserBook:
         """Queue the metadata job of a PENDING entry. Should the queue refuse, the entry says so and
         offers "Try again", instead of waiting for a job that will never run."""
         try:
-            self.tasks.enqueue_metadata_job(user_book.id, bulk=bulk)
+            self.tasks.enqueue_metadata_job(user_book.id)
         except TaskQueueError as exc:
             log.warning("metadata job for %s not queued: %s", user_book.id, exc.message)
             changes = {"sync_status": SyncStatus.FAILED, "sync_error": QUEUE_DOWN_MESSAGE}
