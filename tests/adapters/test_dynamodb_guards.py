@@ -95,9 +95,11 @@ class _CancellingClient:
     def __init__(self, *reason_lists):
         self.reason_lists = list(reason_lists)
         self.calls = 0
+        self.tokens = []
 
-    def transact_write_items(self, TransactItems):
+    def transact_write_items(self, TransactItems, ClientRequestToken):
         self.calls += 1
+        self.tokens.append(ClientRequestToken)
         if not self.reason_lists:
             return {}
         codes = self.reason_lists.pop(0)
@@ -120,3 +122,6 @@ def test_a_transaction_conflict_is_retried(monkeypatch):
     client = _CancellingClient(["TransactionConflict", "None"])
     write_atomically(client, [{}, {}], [None, None])
     assert client.calls == 2
+    # A conflicted transaction did not happen: the next try is a new request, with a token of its own
+    # (botocore's own retries of one call reuse that call's token, which makes them idempotent).
+    assert len(set(client.tokens)) == 2
