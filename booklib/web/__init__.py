@@ -11,9 +11,7 @@ from booklib import __version__
 from booklib.config import Settings
 from booklib.container import Container, build_container
 
-from . import account, api, auth, books, errors, health, imports, login
-from . import security
-from . import exports
+from . import account, api, auth, books, errors, exports, health, imports, login, security
 
 log = logging.getLogger(__name__)
 csrf = CSRFProtect()
