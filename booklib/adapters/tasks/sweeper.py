@@ -10,6 +10,9 @@ from datetime import timedelta
 
 log = logging.getLogger(__name__)
 
+IMPORT_IDLE_AT_START = timedelta(minutes=1)
+IMPORT_IDLE = timedelta(minutes=5)
+
 
 class PeriodicSweeper:
     def __init__(self, library, imports, lease, stale_after: timedelta, interval: float):
@@ -39,7 +42,10 @@ class PeriodicSweeper:
             return 0
         first = not self._holding
         self._holding = True
-        imports = self.imports.resume_unfinished(stale_after=None if first else self.stale_after)
+        # An import moves on every few seconds while it runs: one idle this long has lost its job. Never
+        # one that moved in the last minute, which another process of the app may be running right now.
+        idle = IMPORT_IDLE_AT_START if first else min(self.stale_after, IMPORT_IDLE)
+        imports = self.imports.resume_unfinished(stale_after=idle)
         if imports:
             log.info("resumed %d unfinished import(s)", imports)
         queued = self.library.resume_pending_jobs(stale_after=None if first else self.stale_after)
