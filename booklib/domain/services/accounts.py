@@ -9,7 +9,6 @@ from typing import Callable
 
 from ..errors import AuthenticationError, TooManyAttemptsError, ValidationError
 from ..model import (
-    ListQuery,
     LoginFailures,
     Session,
     User,
@@ -20,6 +19,7 @@ from ..model import (
     utcnow,
 )
 from ..ports import BookRepository, LoginAttempts, PasswordHasher, SessionStore, UserBookRepository, UserRepository
+from .library import every_entry
 
 
 @dataclass(frozen=True)
@@ -215,14 +215,7 @@ class AccountService:
         if self.user_books is None or self.books is None:
             raise RuntimeError("AccountService was built without the library repositories.")
         self._sessions().delete_for_user(user.id)
-        entries, cursor = [], None
-        while True:  # read every page first: deleting while paging must not skip anything
-            page = self.user_books.list_entries(user.id, ListQuery(limit=100, cursor=cursor))
-            entries.extend(page.items)
-            cursor = page.next_cursor
-            if cursor is None:
-                break
-        for entry in entries:
+        for entry in every_entry(self.user_books, user.id):
             self.user_books.delete(entry.id)
             if entry.book.isbn is None:  # a hand-entered book belongs to this entry alone
                 self.books.delete(entry.book.id)

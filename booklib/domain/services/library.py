@@ -128,14 +128,7 @@ class LibraryService:
         return Entry(self._queue_lookup(entry.user_book), entry.book)
 
     def all_entries(self, user_id: str) -> list[Entry]:
-        """The whole library, newest first, a page of 100 at a time."""
-        entries, query = [], ListQuery(limit=MAX_PAGE_SIZE)
-        while True:
-            page = self.user_books.list_entries(user_id, query)
-            entries.extend(page.items)
-            if page.next_cursor is None:
-                return entries
-            query = query.with_cursor(page.next_cursor)
+        return every_entry(self.user_books, user_id)
 
     def resume_pending_jobs(self, stale_after: timedelta | None = None) -> int:
         """Queue again the jobs of entries left PENDING: all of them (a stopped process left them), or
@@ -192,3 +185,15 @@ class LibraryService:
             values["reads"] = reads_after_status((), ReadingStatus.TO_READ, status, now.date())
         return UserBook(id=new_id(), user_id=user_id, book_id="", status=status, **values,
                         date_added=date_added or now, updated_at=now)
+
+
+def every_entry(user_books: UserBookRepository, user_id: str) -> list[Entry]:
+    """A reader's whole library, newest first, read a page of 100 at a time before anything is done
+    with it (deleting while paging must not skip anything)."""
+    entries, query = [], ListQuery(limit=MAX_PAGE_SIZE)
+    while True:
+        page = user_books.list_entries(user_id, query)
+        entries.extend(page.items)
+        if page.next_cursor is None:
+            return entries
+        query = query.with_cursor(page.next_cursor)
