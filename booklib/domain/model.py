@@ -455,21 +455,38 @@ class Sort(str, enum.Enum):
 
 
 def folded(entry: Entry, name: str) -> str:
-    """An entry's effective text (its own edit, else the book's), lower-cased: what search and sorts compare."""
+    """An entry's effective text (its own edit, else the book's), lower-cased: what search compares."""
     return (entry.value(name) or "").lower()
 
 
+_DIGITS = re.compile(r"\d+")
+_NATURAL_WIDTH = 12
+
+
+def natural_key(text: str | None) -> str:
+    """The text as listings order it: case-folded, accents kept, runs of digits zero-padded so that
+    "Book 2" sorts before "Book 10" under plain string order (what an index on a column compares)."""
+    folded_text = " ".join((text or "").casefold().split())
+    return _DIGITS.sub(lambda m: m.group().lstrip("0").rjust(_NATURAL_WIDTH, "0"), folded_text)
+
+
+def sort_text(entry: Entry, name: str) -> str:
+    """An entry's effective title or author in listing order (see natural_key)."""
+    return natural_key(entry.value(name))
+
+
 def matches(entry: Entry, needle: str) -> bool:
-    """The search of a listing: the needle (lower-cased) in the effective title or author."""
-    return needle in folded(entry, "title") or needle in folded(entry, "author")
+    """The search of a listing: the needle (lower-cased) in the effective title, author or ISBN."""
+    return (needle in folded(entry, "title") or needle in folded(entry, "author")
+            or needle.replace("-", "") in (entry.book.isbn or ""))
 
 
 # How a listing orders entries in memory: sort -> (key of an entry, descending). Ties are broken by
 # entry id in the same direction, as the SQL adapter's ORDER BY does.
 SORT_KEYS = {
     Sort.DATE_ADDED: (lambda e: e.user_book.date_added, True),
-    Sort.TITLE: (lambda e: folded(e, "title"), False),
-    Sort.AUTHOR: (lambda e: folded(e, "author"), False),
+    Sort.TITLE: (lambda e: sort_text(e, "title"), False),
+    Sort.AUTHOR: (lambda e: sort_text(e, "author"), False),
     Sort.RATING: (lambda e: e.user_book.rating or 0, True),
 }
 

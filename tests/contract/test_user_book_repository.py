@@ -277,3 +277,23 @@ def test_racing_writers_on_one_version_exactly_one_wins(storage, reader):
 
 def test_backend_probe_passes_on_a_working_backend(storage):
     storage.probe.check()
+
+
+def test_title_sort_is_natural_and_case_blind(storage, reader):
+    for title in ("Book 12", "119", "book 2", "Book 10", "apple"):
+        book = a_book(None, title=title, author="A")
+        storage.books.add(book)
+        storage.user_books.add(an_entry(reader, book))
+    titles = [e.value("title") for e in walk(storage, reader.id, ListQuery(sort=Sort.TITLE, limit=2))]
+    assert titles == ["119", "apple", "book 2", "Book 10", "Book 12"]
+
+
+def test_search_matches_an_isbn(storage, reader):
+    book = a_book("9780261103344", title="The Hobbit", author="Tolkien")
+    storage.books.add(book)
+    storage.user_books.add(an_entry(reader, book))
+    other = a_book(None, title="Other", author="B")
+    storage.books.add(other)
+    storage.user_books.add(an_entry(reader, other))
+    assert [e.value("title") for e in walk(storage, reader.id, ListQuery(q="9780261103344"))] == ["The Hobbit"]
+    assert [e.value("title") for e in walk(storage, reader.id, ListQuery(q="0261103"))] == ["The Hobbit"]
