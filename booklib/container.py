@@ -19,6 +19,7 @@ from booklib.domain.services import (
     LibraryService,
     MetadataSyncService,
     ScanService,
+    StatsService,
 )
 
 EMULATOR_REGION = "us-east-1"  # emulators accept any region; AWS itself gets it from the environment
@@ -266,6 +267,7 @@ class Container(containers.DeclarativeContainer):
         session_lifetime_days=config.session_lifetime_days,
     )
     library = providers.Singleton(LibraryService, storage.provided.books, storage.provided.user_books, task_queue)
+    stats = providers.Singleton(StatsService, storage.provided.stats, storage.provided.user_books)
     imports = providers.Singleton(ImportService, storage.provided.imports, library, task_queue)
     # Every job a queue delivers (metadata lookups, import chunks) goes through this one runner.
     jobs = providers.Singleton(JobRunner, metadata_sync, imports)

@@ -131,6 +131,30 @@ class ImportRepository(Protocol):
 
 
 @dataclass(frozen=True)
+class StoredStats:
+    """A reader's stats as storage keeps them: counters (booklib.domain.stats), None while never built
+    for this reader; yearly goals; and a token for store_built (what it saw of later writes)."""
+
+    counters: dict[str, int] | None
+    goals: dict[int, int]
+    token: object = None
+
+
+class StatsRepository(Protocol):
+    """Per-user stats counters, changed by the entry repositories in the same transaction as every
+    entry write (so the stats are never read from the library), and yearly goals."""
+
+    def load(self, user_id: str) -> StoredStats: ...
+
+    def store_built(self, user_id: str, counters: dict[str, int], token: object) -> bool:
+        """Store counters built from the whole library, unless an entry write came since the load that
+        gave `token` (then False: the next view builds them again)."""
+
+    def set_goal(self, user_id: str, year: int, books: int | None) -> None:
+        """Set the year's goal in books; None removes it."""
+
+
+@dataclass(frozen=True)
 class Repositories:
     """The repositories of one storage backend, handed out together by the container's storage selector."""
 
@@ -141,6 +165,7 @@ class Repositories:
     sessions: SessionStore
     login_attempts: LoginAttempts
     imports: ImportRepository
+    stats: StatsRepository | None = None
 
 
 class TaskQueue(Protocol):

@@ -165,3 +165,20 @@ def get_import(import_id: str):
         raise ValidationError(f"outcome must be one of: {', '.join(OUTCOMES)}.", field="outcome")
     job, rows = current.imports().report(current_user.id, import_id, outcome)
     return jsonify({"import": {**job.to_dict(), "rows": [row.to_dict() for row in rows]}})
+
+
+@bp.get("/stats")
+@login_required
+def stats():
+    return jsonify(current.stats().overview(current_user.id, request.args.get("year")))
+
+
+@bp.put("/stats/goal")
+@login_required
+def set_goal():
+    body = json_body()
+    unknown = set(body) - {"year", "books"}
+    if unknown:
+        raise ValidationError(f"Unknown fields: {names(unknown)}.")
+    goal = current.stats().set_goal(current_user.id, body.get("year"), body.get("books"))
+    return jsonify(goal=goal)

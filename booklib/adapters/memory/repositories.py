@@ -36,6 +36,7 @@ from booklib.domain.ports import Repositories
 
 from .accounts import InMemoryLoginAttempts, InMemorySessionStore
 from .imports import MemoryImportRepository
+from .stats import MemoryStatsRepository
 
 
 @dataclass
@@ -45,6 +46,7 @@ class MemoryStore:
     users: dict[str, User] = field(default_factory=dict)
     books: dict[str, Book] = field(default_factory=dict)
     user_books: dict[str, UserBook] = field(default_factory=dict)
+    goals: dict[str, dict[int, int]] = field(default_factory=dict)  # user id -> year -> books
     lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
 
@@ -101,6 +103,7 @@ class MemoryUserRepository:
     def delete(self, user_id: str) -> None:
         with self.store.lock:
             self.store.users.pop(user_id, None)
+            self.store.goals.pop(user_id, None)
 
 
 class MemoryBookRepository:
@@ -257,4 +260,5 @@ def make_repositories(store: MemoryStore | None = None) -> Repositories:
         sessions=InMemorySessionStore(),
         login_attempts=InMemoryLoginAttempts(),
         imports=MemoryImportRepository(),
+        stats=MemoryStatsRepository(store),
     )

@@ -32,6 +32,7 @@ from booklib.domain.model import (
 from booklib.domain.ports import Repositories
 
 from . import schema
+from . import stats as stats_counters
 from .imports import SqlImportRepository
 from .tables import books, login_attempts, sessions, user_books, users
 
@@ -110,7 +111,9 @@ class SqlBookRepository:
 
     def update(self, book: Book) -> None:
         with self.engine.begin() as conn:
+            old = stats_counters.book_before_update(conn, book.id)
             conn.execute(update(books).where(books.c.id == book.id).values(_book_row(book)))
+            stats_counters.record_book_change(conn, old, book)
 
     def delete(self, book_id: str) -> None:
         with self.engine.begin() as conn:
@@ -169,6 +172,7 @@ class SqlUserBookRepository:
         try:
             with self.engine.begin() as conn:
                 conn.execute(insert(user_books), _user_book_row(user_book))
+                stats_counters.record_entry_write(conn, None, user_book)
         except IntegrityError:
             raise ConflictError("This book is already in the library.", field="book") from None
 
@@ -219,6 +223,7 @@ class SqlUserBookRepository:
 
     def update(self, user_book_id: str, version: int, changes: dict) -> UserBook:
         check_changes(changes)
+        before = self.get(user_book_id) if stats_counters.stats.touches_stats(changes) else None
         values = _column_values(changes)
         stmt = (
             update(user_books)
@@ -228,14 +233,19 @@ class SqlUserBookRepository:
         with self.engine.begin() as conn:
             if conn.execute(stmt).rowcount == 1:
                 row = conn.execute(select(user_books).where(user_books.c.id == user_book_id)).mappings().one()
-                return row_to_user_book(row)
+                after = row_to_user_book(row)
+                if before is not None:  # the version matched: `before` is what this write changed
+                    stats_counters.record_entry_write(conn, before, after)
+                return after
         if self.get(user_book_id) is None:
             raise NotFoundError(f"No entry {user_book_id}.")
         raise StaleWriteError(f"Entry {user_book_id} changed since version {version}.")
 
     def delete(self, user_book_id: str) -> None:
         with self.engine.begin() as conn:
-            conn.execute(delete(user_books).where(user_books.c.id == user_book_id))
+            gone = conn.execute(delete(user_books).where(user_books.c.id == user_book_id).returning(*user_books.c))
+            for row in gone.mappings().all():
+                stats_counters.record_entry_write(conn, row_to_user_book(row), None)
 
     def pending_ids(self, updated_before: datetime | None = None) -> list[str]:
         stmt = select(user_books.c.id).where(user_books.c.sync_status == SyncStatus.PENDING.value)
@@ -378,4 +388,5 @@ def make_repositories(engine: Engine) -> Repositories:
         sessions=SqlSessionStore(engine),
         login_attempts=SqlLoginAttempts(engine),
         imports=SqlImportRepository(engine),
+        stats=stats_counters.SqlStatsRepository(engine),
     )

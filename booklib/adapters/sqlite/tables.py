@@ -165,3 +165,24 @@ import_chunks = Table(
     Column("rows", Text, nullable=False),
     Column("results", Text),  # NULL until the chunk has run
 )
+
+# Reading stats: each reader's counters (booklib.domain.stats), changed in the transaction of every
+# entry write; "~seq" counts those writes and "~built" marks counters built from the library.
+stats_counters = Table(
+    "stats_counters",
+    metadata,
+    Column("user_id", String(36), ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("name", String(300), primary_key=True),
+    Column("value", Integer, nullable=False),
+)
+
+reading_goals = Table(
+    "reading_goals",
+    metadata,
+    Column("user_id", String(36), ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("year", Integer, primary_key=True),
+    Column("books", Integer, nullable=False),
+)
+
+# A shared book's new page count or genre changes the stats of every reader who has it.
+Index("ix_user_books_book_id", user_books.c.book_id)
