@@ -228,6 +228,7 @@ class Container(containers.DeclarativeContainer):
         config.sessions_table,
         config.login_attempts_table,
         config.imports_table,
+        config.stats_table,
     )
     aws_provisioners = providers.List(
         providers.Factory(_dynamodb_provisioner, dynamodb_client, dynamodb_tables),

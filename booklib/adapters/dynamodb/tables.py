@@ -16,9 +16,11 @@ class TableNames:
     sessions: str
     login_attempts: str
     imports: str
+    stats: str | None = None  # per-reader stats counters and goals (adapters/dynamodb/stats.py)
 
     def all(self) -> tuple[str, ...]:
-        return (self.users, self.books, self.user_books, self.sessions, self.login_attempts, self.imports)
+        return (self.users, self.books, self.user_books, self.sessions, self.login_attempts, self.imports,
+                *([self.stats] if self.stats else []))
 
 
 USER_INDEX = "user-index"
@@ -76,6 +78,8 @@ def table_definitions(names: TableNames) -> list[dict]:
         _table(names.login_attempts, "attempt_key", []),
         # An import's record (part "job") and its chunks ("chunk#00003"); only records carry user_id.
         _table(names.imports, "import_id", [_index(USER_INDEX, "user_id", "created_at")], sort_key="part"),
+        # A reader's stats counters ("counters#0", ...) and goals ("goals").
+        *([_table(names.stats, "user_id", [], sort_key="part")] if names.stats else []),
     ]
 
 

@@ -22,6 +22,7 @@ from .guards import (
 )
 from .items import PENDING_ATTR, PENDING_MARK, book_from, entry_update, format_time, user_book_from, user_book_item
 from .listing import LibraryPages
+from .stats import CountedWrites, counts
 from .tables import PENDING_INDEX, TableNames
 
 log = logging.getLogger(__name__)
@@ -52,15 +53,20 @@ class DynamoUserBookRepository:
         self.table = tables.user_books
         self.books_table = tables.books
         self.pages = LibraryPages(client, tables)
+        self.counted = CountedWrites(client, tables) if getattr(tables, "stats", None) else None
 
     def add(self, user_book: UserBook) -> None:
+        item = user_book_item(user_book)
+        counters = self.counted.adding(item, user_book) if self.counted else []
         write_atomically(
             self.client,
             [
-                put_new(self.table, user_book_item(user_book), KEY),
+                put_new(self.table, item, KEY),
                 put_guard(self.table, KEY, entry_guard(user_book.user_id, user_book.book_id), user_book.id),
+                *counters,
             ],
-            [ConflictError(f"An entry with id {user_book.id} exists already.", field="id"), _already_shelved()],
+            [ConflictError(f"An entry with id {user_book.id} exists already.", field="id"), _already_shelved(),
+             *[None] * len(counters)],
         )
 
     def get(self, user_book_id: str) -> UserBook | None:
@@ -85,6 +91,8 @@ class DynamoUserBookRepository:
     def update(self, user_book_id: str, version: int, changes: dict) -> UserBook:
         """One UpdateItem of the changed attributes, conditioned on the version read (an item written
         before versions existed counts as version 0)."""
+        if self.counted and counts(changes):
+            return self.counted.update(user_book_id, version, changes)
         check_changes(changes)
         update = entry_update(changes, version)
         legacy = " OR attribute_not_exists(#v)" if version == 0 else ""  # items from before versions
@@ -108,13 +116,16 @@ class DynamoUserBookRepository:
     def delete(self, user_book_id: str) -> None:
         """Delete the entry and free its user+book guard in one transaction."""
         def attempt() -> None:
-            stored = self.get(user_book_id)
-            if stored is None:
-                return
             key = {KEY: {"S": user_book_id}}
+            item = None if is_guard_key(user_book_id) else self.client.get_item(
+                TableName=self.table, Key=key, ConsistentRead=True).get("Item")
+            if item is None:
+                return
+            stored = user_book_from(item)
             delete = {"Delete": {"TableName": self.table, "Key": key, **_same_owner_and_book(stored)}}
             guard = delete_guard(self.table, KEY, entry_guard(stored.user_id, stored.book_id), user_book_id)
-            write_atomically(self.client, [delete, guard], [None, None])
+            counters = self.counted.deleting(item, delete) if self.counted else []
+            write_atomically(self.client, [delete, guard, *counters], [None, None, *[None] * len(counters)])
 
         retry_on(RecordChanged, attempt, attempts=_RETRIES,
                  gave_up=f"Entry {user_book_id} kept changing during the delete; try again.")

@@ -9,6 +9,7 @@ from booklib.domain.retrying import retry_on
 
 from .guards import RecordChanged, delete_guard, guard_key, is_guard_key, put_guard, put_new, write_atomically
 from .items import user_from, user_item
+from .stats import DynamoStatsRepository
 from .tables import TableNames
 
 KEY = "user_id"
@@ -23,6 +24,7 @@ class DynamoUserRepository:
     def __init__(self, client, tables: TableNames):
         self.client = client
         self.table = tables.users
+        self.stats = DynamoStatsRepository(client, tables.stats) if getattr(tables, "stats", None) else None
 
     def add(self, user: User) -> None:
         guards = guard_keys(user)
@@ -87,6 +89,8 @@ class DynamoUserRepository:
             write_atomically(self.client, operations, [None, None, None])
 
         retry_on(RecordChanged, attempt, attempts=3, gave_up=f"User {user_id} kept changing during the delete; try again.")
+        if self.stats:  # their counters and goals go with them
+            self.stats.forget(user_id)
 
     def _item(self, key: str) -> dict | None:
         return self.client.get_item(TableName=self.table, Key={KEY: {"S": key}}, ConsistentRead=True).get("Item")

@@ -1,0 +1,256 @@
+"""Stats counters on DynamoDB: per reader, items of the stats table keyed (user_id, part).
+
+- part "counters#<n>": counters (booklib.domain.stats) as top-level numbers, each changed by an
+  `ADD` in the TransactWriteItems of the entry write that changes it. A reader's counters are the
+  sum over their counters parts: a write touching many counters spreads them over several parts
+  (an update expression has a size limit), which a transaction may (one item once each).
+  Part 0 also holds "~seq" (writes that changed counters) and "~built" (built from the library).
+- part "goals": a number per year ("2026").
+
+Reading a reader's stats is one consistent Query. Entries remember the book values they were
+counted with (COUNTED: the shared book's page count and genre), so that a later write counts the
+change when the metadata job filled the book in meanwhile."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import datetime
+
+from botocore.exceptions import ClientError
+
+from booklib.domain import stats
+from booklib.domain.errors import NotFoundError, StaleWriteError
+from booklib.domain.model import Book, Entry, UserBook, check_changes
+from booklib.domain.ports import StoredStats
+
+from .guards import RecordChanged, write_atomically
+from .items import book_from, entry_update, from_item, to_item, entry_attributes, user_book_from
+
+KEY, PART = "user_id", "part"
+GOALS = "goals"
+SEQ, BUILT = "~seq", "~built"
+COUNTED = "counted"  # on an entry item: {"p": book page count, "g": book genre} as counted
+PER_PART = 150  # counters per update expression: well inside DynamoDB's 4 KB expression limit
+_COUNTER_PARTS = "counters#"
+
+
+def part_name(number: int) -> str:
+    return f"{_COUNTER_PARTS}{number}"
+
+
+def counted_attribute(book: Book | None) -> dict:
+    """The COUNTED attribute of an entry item counted with this book."""
+    snapshot = {"p": book.page_count, "g": book.genre} if book else {"p": None, "g": None}
+    return {COUNTED: {"S": json.dumps(snapshot, separators=(",", ":"))}}
+
+
+def counted_book(item: dict, book: Book) -> Book:
+    """The book as the entry item was counted with it (the current one for items from before stats)."""
+    raw = item.get(COUNTED, {}).get("S")
+    if not raw:
+        return book
+    snapshot = json.loads(raw)
+    return replace(book, page_count=snapshot.get("p"), genre=snapshot.get("g"))
+
+
+def counter_updates(table: str, user_id: str, change: dict[str, int]) -> list[dict]:
+    """Transaction items adding `change` (plus one write to ~seq) to a reader's counters; none for no
+    change. One item per part: a bulk write sums its entries' deltas first (stats.add_into)."""
+    change = {name: amount for name, amount in change.items() if amount}
+    if not change:
+        return []
+    names = sorted(change)
+    chunks = [names[i:i + PER_PART] for i in range(0, len(names), PER_PART)]
+    chunks[0] = [SEQ, *chunks[0]]
+    change = {**change, SEQ: 1}
+    operations = []
+    for number, chunk in enumerate(chunks):
+        operations.append({"Update": {
+            "TableName": table,
+            "Key": {KEY: {"S": user_id}, PART: {"S": part_name(number)}},
+            "UpdateExpression": "ADD " + ", ".join(f"#n{i} :v{i}" for i in range(len(chunk))),
+            "ExpressionAttributeNames": {f"#n{i}": name for i, name in enumerate(chunk)},
+            "ExpressionAttributeValues": {f":v{i}": {"N": str(change[name])} for i, name in enumerate(chunk)},
+        }})
+    return operations
+
+
+def entry_change(before: Entry | None, after: Entry | None) -> dict[str, int]:
+    return stats.delta(before, after)
+
+
+class DynamoStatsRepository:
+    def __init__(self, client, table: str):
+        self.client = client
+        self.table = table
+
+    def _parts(self, user_id: str) -> list[dict]:
+        pages = self.client.get_paginator("query").paginate(
+            TableName=self.table, ConsistentRead=True, KeyConditionExpression="#k = :u",
+            ExpressionAttributeNames={"#k": KEY}, ExpressionAttributeValues={":u": {"S": user_id}},
+        )
+        return [item for page in pages for item in page.get("Items", [])]
+
+    def load(self, user_id: str) -> StoredStats:
+        counters: dict[str, int] = {}
+        goals: dict[int, int] = {}
+        seq, built, parts = 0, False, []
+        for item in self._parts(user_id):
+            values = from_item(item)
+            part = values.pop(PART)
+            values.pop(KEY)
+            if part == GOALS:
+                goals = {int(year): int(books) for year, books in values.items()}
+                continue
+            parts.append(part)
+            if part == part_name(0):
+                seq, built = values.pop(SEQ, 0), bool(values.pop(BUILT, 0))
+            stats.add_into(counters, values)
+        counters = {name: amount for name, amount in counters.items() if amount}
+        return StoredStats(counters if built else None, goals, (seq, tuple(parts)))
+
+    def store_built(self, user_id: str, counters: dict[str, int], token: object) -> bool:
+        """One transaction: part 0 put on condition that no write came since the load (~seq) and no
+        other build won, the other parts put, parts left over deleted."""
+        seq, old_parts = token
+        names = sorted(name for name, amount in counters.items() if amount)
+        chunks = [names[i:i + PER_PART * 20] for i in range(0, len(names), PER_PART * 20)] or [[]]
+        operations = []
+        for number, chunk in enumerate(chunks):
+            item = {KEY: {"S": user_id}, PART: {"S": part_name(number)},
+                    **{name: {"N": str(counters[name])} for name in chunk}}
+            put = {"TableName": self.table, "Item": item}
+            if number == 0:
+                item.update({SEQ: {"N": str(seq)}, BUILT: {"N": "1"}})
+                put.update(ConditionExpression="attribute_not_exists(#b) AND (attribute_not_exists(#s) OR #s = :s)",
+                           ExpressionAttributeNames={"#b": BUILT, "#s": SEQ},
+                           ExpressionAttributeValues={":s": {"N": str(seq)}})
+            operations.append({"Put": put})
+        kept = {part_name(number) for number in range(len(chunks))}
+        operations += [{"Delete": {"TableName": self.table, "Key": {KEY: {"S": user_id}, PART: {"S": part}}}}
+                       for part in old_parts if part not in kept]
+        try:
+            write_atomically(self.client, operations, [None] * len(operations))
+        except (RecordChanged, ClientError):  # a write came meanwhile, or another build won: next time
+            return False
+        return True
+
+    def set_goal(self, user_id: str, year: int, books: int | None) -> None:
+        key = {KEY: {"S": user_id}, PART: {"S": GOALS}}
+        if books is None:
+            expression, values = "REMOVE #y", {}
+        else:
+            expression, values = "SET #y = :b", {"ExpressionAttributeValues": {":b": {"N": str(books)}}}
+        self.client.update_item(TableName=self.table, Key=key, UpdateExpression=expression,
+                                ExpressionAttributeNames={"#y": str(year)}, **values)
+
+    def forget(self, user_id: str) -> None:
+        """Delete a reader's counters and goals (their account is being deleted)."""
+        for item in self._parts(user_id):
+            self.client.delete_item(TableName=self.table, Key={KEY: item[KEY], PART: item[PART]})
+
+
+def counts(changes) -> bool:
+    """Whether an entry write may change its reader's counters: a stats field, or the end of the
+    metadata job (which filled the shared book in just before)."""
+    return stats.touches_stats(changes) or "sync_status" in changes
+
+
+class CountedWrites:
+    """The entry repository's writes with their counter changes in the same transaction."""
+
+    def __init__(self, client, tables):
+        self.client = client
+        self.table = tables.stats
+        self.user_books = tables.user_books
+        self.books = tables.books
+
+    def book(self, book_id: str) -> Book | None:
+        item = self.client.get_item(TableName=self.books, Key={"book_id": {"S": book_id}}, ConsistentRead=True).get("Item")
+        return book_from(item) if item else None
+
+    def adding(self, item: dict, user_book: UserBook) -> list[dict]:
+        """Marks the new entry's item as counted; the transaction items adding it to the counters."""
+        book = self.book(user_book.book_id)
+        item.update(counted_attribute(book))
+        if book is None:
+            return []
+        return counter_updates(self.table, user_book.user_id, stats.delta(None, Entry(user_book, book)))
+
+    def deleting(self, item: dict, delete: dict) -> list[dict]:
+        """Conditions the entry's Delete on the version counted here; the items taking it off the counters."""
+        user_book = user_book_from(item)
+        _on_version(delete["Delete"], user_book.version)
+        book = self.book(user_book.book_id)
+        if book is None:
+            return []
+        return counter_updates(self.table, user_book.user_id, stats.delta(entry_of(item, user_book, book), None))
+
+    def update(self, user_book_id: str, version: int, changes: dict) -> UserBook:
+        """The entry's UpdateItem (as DynamoUserBookRepository.update) and the counters' change, one
+        transaction; the entry as stored now is worked out from the item read and the changes."""
+        check_changes(changes)
+        key = {"user_book_id": {"S": user_book_id}}
+        item = self.client.get_item(TableName=self.user_books, Key=key, ConsistentRead=True).get("Item")
+        if item is None or item["user_book_id"]["S"].startswith("GUARD#"):
+            raise NotFoundError(f"No entry {user_book_id}.")
+        before = user_book_from(item)
+        if before.version != version:
+            raise StaleWriteError(f"Entry {user_book_id} changed since version {version}.")
+        book = self.book(before.book_id)
+        update = entry_update(changes, version)
+        names, values = dict(update.names), dict(update.values)
+        expression = update.expression.replace("SET ", f"SET #counted = :counted, ", 1)
+        names["#counted"], values[":counted"] = COUNTED, counted_attribute(book)[COUNTED]
+        request = {"TableName": self.user_books, "Key": key, "UpdateExpression": expression,
+                   "ExpressionAttributeNames": names, "ExpressionAttributeValues": values}
+        legacy = " OR attribute_not_exists(#v)" if version == 0 else ""  # items from before versions
+        request["ConditionExpression"] = f"attribute_exists(#k) AND (#v = :v{legacy})"
+        names["#k"] = "user_book_id"
+        after = _applied(item, changes, values, names, book)
+        operations = [{"Update": request}]
+        if book is not None:
+            change = stats.delta(entry_of(item, before, book), Entry(after, book))
+            operations += counter_updates(self.table, before.user_id, change)
+        try:
+            write_atomically(self.client, operations, [None] * len(operations))
+        except RecordChanged:
+            raise StaleWriteError(f"Entry {user_book_id} changed since version {version}.") from None
+        return after
+
+
+def _on_version(request: dict, version: int) -> None:
+    """Add "still at this version" to a request's condition (items from before versions count as 0)."""
+    legacy = " OR attribute_not_exists(#ver)" if version == 0 else ""
+    condition = f"(#ver = :ver{legacy})"
+    if request.get("ConditionExpression"):
+        condition = f"({request['ConditionExpression']}) AND {condition}"
+    request["ConditionExpression"] = condition
+    request.setdefault("ExpressionAttributeNames", {})["#ver"] = "version"
+    request.setdefault("ExpressionAttributeValues", {})[":ver"] = {"N": str(version)}
+
+
+def _applied(item: dict, changes: dict, values: dict, names: dict, book: Book | None) -> UserBook:
+    """The entry item after the update: what DynamoDB will store, read back as a UserBook."""
+    new = dict(item)
+    for name, value in entry_attributes(changes).items():
+        new.pop(name, None)
+        new.update(to_item({name: value}))
+    new["version"] = {"N": str(int(new.get("version", {}).get("N", "0")) + 1)}
+    moment = now_of(values, names)
+    if moment is not None:
+        new["updated_at"] = {"S": moment.isoformat()}
+    return user_book_from(new)
+
+
+def entry_of(item: dict, user_book: UserBook, book: Book | None) -> Entry | None:
+    """The entry as counted: with the book values the item was counted with."""
+    return Entry(user_book, counted_book(item, book)) if book is not None else None
+
+
+def now_of(update_values: dict, update_names: dict) -> datetime | None:
+    for placeholder, name in update_names.items():
+        if name == "updated_at":
+            return datetime.fromisoformat(update_values[":" + placeholder[1:]]["S"])
+    return None
