@@ -19,7 +19,9 @@ from booklib.adapters.dynamodb.batch import scan_all
 from booklib.adapters.dynamodb.guards import GUARD_PREFIX
 from booklib.adapters.dynamodb.records import Record, book_records, put_new_records, user_book_records, user_records
 from booklib.adapters.dynamodb.tables import TableNames
+from booklib.adapters.dynamodb import stats as dynamo_stats
 from booklib.adapters.sqlite import export
+from booklib.adapters.sqlite import stats as sql_stats
 from booklib.domain.model import Book, User
 
 RECORDS = {"users": user_records, "books": book_records, "user_books": user_book_records}
@@ -85,8 +87,35 @@ class Migration:
 
     def run(self) -> list[TableReport]:
         self.refused: set[str] = set()  # ids of users and books not copied: their entries cannot be either
+        self.readers_with_new_entries: set[str] = set()
         with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="migrate") as self.pool:
-            return [self._copy(name) for name in TABLE_ORDER]
+            reports = [self._copy(name) for name in TABLE_ORDER]
+        if self.tables.stats:
+            reports.append(self._copy_goals())
+        return reports
+
+    def _copy_goals(self) -> TableReport:
+        """Goals are copied; stats counters are not: a reader who got entries has theirs built again
+        from the copied library on their next stats view."""
+        report = TableReport("goals")
+        for user_id, goals in sql_stats.all_goals(self.engine).items():
+            report.rows_read += 1
+            if user_id in self.refused:
+                report.conflicts.append(f"goals of user {user_id}: not copied, because the user was not")
+            elif not self.dry_run:
+                outcome = dynamo_stats.copy_goals(self.client, self.tables.stats, user_id, goals)
+                if outcome == "written":
+                    report.items_written += 1
+                elif outcome == "present":
+                    report.already_present += 1
+                else:
+                    report.conflicts.append(f"goals of user {user_id}: differ in the target; not overwritten")
+            else:
+                report.items_written += 1
+        if not self.dry_run:
+            for user_id in self.readers_with_new_entries:
+                dynamo_stats.forget_counters(self.client, self.tables.stats, user_id)
+        return report
 
     def _orphaned(self, entity) -> list[str]:
         missing = [ref for ref in (getattr(entity, "user_id", None), getattr(entity, "book_id", None)) if ref in self.refused]
@@ -126,6 +155,8 @@ class Migration:
         for (entity, missing), clash in zip(to_write, outcomes):
             if clash is None:
                 report.items_written += len(missing)
+                if report.name == "user_books":
+                    self.readers_with_new_entries.add(entity.user_id)
                 continue
             record, current = clash
             report.conflicts.extend(conflicts_of(entity, [record], {record.key: current}) or

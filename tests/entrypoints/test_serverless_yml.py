@@ -47,7 +47,8 @@ def resources(sls) -> dict:
 
 
 LOGICAL_TABLES = {"users": "UsersTable", "books": "BooksTable", "user_books": "UserBooksTable",
-                  "sessions": "SessionsTable", "login_attempts": "LoginAttemptsTable", "imports": "ImportsTable"}
+                  "sessions": "SessionsTable", "login_attempts": "LoginAttemptsTable", "imports": "ImportsTable",
+                  "stats": "StatsTable"}
 
 
 def test_runtime_handlers_and_environment(sls):
@@ -86,15 +87,15 @@ def test_queue_and_dead_letter_queue(sls):
 
 def test_tables_match_the_adapter_definitions(sls):
     stage = "${sls:stage}"
-    names = TableNames(*(f"BookLibrary-{kind}-{stage}" for kind in ("Users", "Books", "UserBooks", "Sessions", "LoginAttempts", "Imports")))
+    names = TableNames(*(f"BookLibrary-{kind}-{stage}" for kind in ("Users", "Books", "UserBooks", "Sessions", "LoginAttempts", "Imports", "Stats")))
     custom = sls["custom"]
     by_name = {custom["usersTable"]: "UsersTable", custom["booksTable"]: "BooksTable", custom["userBooksTable"]: "UserBooksTable",
                custom["sessionsTable"]: "SessionsTable", custom["loginAttemptsTable"]: "LoginAttemptsTable",
-               custom["importsTable"]: "ImportsTable"}
+               custom["importsTable"]: "ImportsTable", custom["statsTable"]: "StatsTable"}
     assert sorted(by_name.values()) == sorted(LOGICAL_TABLES.values())
     env = sls["provider"]["environment"]
     for variable, logical in (("SESSIONS_TABLE", "SessionsTable"), ("LOGIN_ATTEMPTS_TABLE", "LoginAttemptsTable"),
-                              ("IMPORTS_TABLE", "ImportsTable")):
+                              ("IMPORTS_TABLE", "ImportsTable"), ("STATS_TABLE", "StatsTable")):
         assert env[variable] == {"Ref": logical}
     expiring = expiring_tables(names)
     for definition in table_definitions(names):
@@ -198,6 +199,8 @@ def recorded(settings, monkeypatch):
         assert web.patch(f"/api/v1/books/{manual['id']}", json={"status": "read", "rating": 4, "title": "Renamed"}).status_code == 200
         assert web.get(f"/api/v1/books/{entry['id']}").status_code == 200
         assert web.get("/books").status_code == 200
+        assert web.get("/api/v1/stats").status_code == 200  # built from the library, once
+        assert web.put("/api/v1/stats/goal", json={"books": 12}).status_code == 200
 
         export = b"isbn,title,author,status\n9780306406157,,,read\n,Hand Made,Me,reading\n"
         started = web.post("/api/v1/imports", data={"file": (io.BytesIO(export), "mine.csv")}, content_type="multipart/form-data")

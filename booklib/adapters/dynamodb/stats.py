@@ -254,3 +254,30 @@ def now_of(update_values: dict, update_names: dict) -> datetime | None:
         if name == "updated_at":
             return datetime.fromisoformat(update_values[":" + placeholder[1:]]["S"])
     return None
+
+
+def goals_item(user_id: str, goals: dict[int, int]) -> dict:
+    return {KEY: {"S": user_id}, PART: {"S": GOALS}, **{str(year): {"N": str(books)} for year, books in goals.items()}}
+
+
+def copy_goals(client, table: str, user_id: str, goals: dict[int, int]) -> str:
+    """Write a reader's goals where they have none yet: "written", "present" (the same), or "conflict"."""
+    item = goals_item(user_id, goals)
+    try:
+        client.put_item(TableName=table, Item=item, ConditionExpression="attribute_not_exists(#k)",
+                        ExpressionAttributeNames={"#k": KEY})
+        return "written"
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
+            raise
+    current = client.get_item(TableName=table, Key={KEY: item[KEY], PART: item[PART]}, ConsistentRead=True).get("Item")
+    return "present" if current == item else "conflict"
+
+
+def forget_counters(client, table: str, user_id: str) -> None:
+    """Drop a reader's counters: the next view builds them from the library (entries were copied in
+    without counting them)."""
+    repository = DynamoStatsRepository(client, table)
+    for item in repository._parts(user_id):
+        if item[PART]["S"] != GOALS:
+            client.delete_item(TableName=table, Key={KEY: item[KEY], PART: item[PART]})

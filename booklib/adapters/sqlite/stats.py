@@ -108,3 +108,12 @@ class SqlStatsRepository:
             conn.execute(delete(reading_goals).where(reading_goals.c.user_id == user_id, reading_goals.c.year == year))
             if books is not None:
                 conn.execute(insert(reading_goals).values(user_id=user_id, year=year, books=books))
+
+
+def all_goals(engine: Engine) -> dict[str, dict[int, int]]:
+    """Every reader's goals (for the copy to DynamoDB)."""
+    goals: dict[str, dict[int, int]] = {}
+    with engine.connect() as conn:
+        for user_id, year, target in conn.execute(select(reading_goals.c.user_id, reading_goals.c.year, reading_goals.c.books)):
+            goals.setdefault(user_id, {})[year] = target
+    return goals
