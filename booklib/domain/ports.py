@@ -144,7 +144,8 @@ class StatsRepository(Protocol):
     """Per-user stats counters, changed by the entry repositories in the same transaction as every
     entry write (so the stats are never read from the library), and yearly goals."""
 
-    def load(self, user_id: str) -> StoredStats: ...
+    def load(self, user_id: str, year: int | None = None) -> StoredStats:
+        """With a year, the month counters (stats.is_month) of other years may be left out."""
 
     def store_built(self, user_id: str, counters: dict[str, int], token: object) -> bool:
         """Store counters built from the whole library, unless an entry write came since the load that

@@ -5,6 +5,7 @@ A reader's stats are a flat map of counters (name -> int) that storage keeps per
 by `delta(before, after)` in the same transaction as every entry write, so reading the stats never
 reads the library. Counter names:
   read:YYYY-MM, pages:YYYY-MM   read-throughs finished that month (re-reads count), their pages
+  yread:YYYY, ypages:YYYY       the same for the whole year (so the years need not add up months)
   days:YYYY, timed:YYYY         days from start to finish of the reads finished that year with both dates
   rating:<r>                    entries rated r (0.5 ... 5)
   tag:<folded tag>, genre:<g>   entries carrying the tag, of the genre
@@ -51,8 +52,10 @@ def contribution(entry: Entry) -> Counters:
             continue
         month = read.finished_on.strftime("%Y-%m")
         _add(out, f"read:{month}", 1)
+        _add(out, f"yread:{month[:4]}", 1)
         if pages:
             _add(out, f"pages:{month}", pages)
+            _add(out, f"ypages:{month[:4]}", pages)
         if read.started_on is not None:
             year = read.finished_on.year
             _add(out, f"days:{year}", (read.finished_on - read.started_on).days)
@@ -165,8 +168,18 @@ def _ranked(counters: Counters, prefix: str) -> list[tuple[str, int]]:
     return sorted(found, key=lambda pair: (-pair[1], pair[0]))[:TOP]
 
 
+def month_names(year: int) -> list[str]:
+    """The counters of one year's months: all a view needs of the (many) month counters."""
+    return [f"{kind}:{year}-{m:02d}" for kind in ("read", "pages") for m in range(1, 13)]
+
+
+def is_month(name: str) -> bool:
+    return name.startswith(("read:", "pages:"))
+
+
 def view(counters: Counters, goals: dict[int, int], year: int, today: date) -> dict:
-    """The figures of the stats page and API for `year`, and overall."""
+    """The figures of the stats page and API for `year`, and overall. Of the month counters only
+    `year`'s are read (storage may leave the others out)."""
     def at(name: str) -> int:
         return max(counters.get(name, 0), 0)
 
@@ -175,11 +188,16 @@ def view(counters: Counters, goals: dict[int, int], year: int, today: date) -> d
         for m in range(1, 13)
     ]
     years: dict[int, dict] = {}
+    days_total = timed_total = 0
     for name, amount in counters.items():
         kind, _, when = name.partition(":")
-        if kind in ("read", "pages") and amount > 0:
-            row = years.setdefault(int(when[:4]), {"books": 0, "pages": 0})
-            row["books" if kind == "read" else "pages"] += amount
+        if kind in ("yread", "ypages") and amount > 0:
+            row = years.setdefault(int(when), {"books": 0, "pages": 0})
+            row["books" if kind == "yread" else "pages"] += amount
+        elif kind == "days":
+            days_total += amount
+        elif kind == "timed":
+            timed_total += amount
     finished = sum(m["books"] for m in months)
     goal = None
     if year in goals:
@@ -187,8 +205,6 @@ def view(counters: Counters, goals: dict[int, int], year: int, today: date) -> d
     ratings = [{"rating": int(step) if step.is_integer() else step, "count": at(_rating_key(step))} for step in RATING_STEPS]
     rated = sum(r["count"] for r in ratings)
     rating_total = sum(r["rating"] * r["count"] for r in ratings)
-    days_total = sum(v for k, v in counters.items() if k.startswith("days:"))
-    timed_total = sum(v for k, v in counters.items() if k.startswith("timed:"))
     return {
         "year": year,
         "books_finished": finished,

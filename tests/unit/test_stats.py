@@ -17,7 +17,7 @@ def test_every_finished_read_counts_with_the_effective_page_count():
     reads = (ReadThrough(date(2024, 1, 1), date(2024, 1, 31)), ReadThrough(None, date(2024, 2, 2)), ReadThrough(date(2024, 3, 1)))
     counted = stats.contribution(entry(book_pages=300, reads=reads, status=ReadingStatus.READING, tags=("A", "b")))
     assert counted == {"entries": 1, "status:reading": 1, "read:2024-01": 1, "read:2024-02": 1, "pages:2024-01": 300,
-                       "pages:2024-02": 300, "days:2024": 30, "timed:2024": 1, "tag:a": 1, "tag:b": 1}
+                       "pages:2024-02": 300, "yread:2024": 2, "ypages:2024": 600, "days:2024": 30, "timed:2024": 1, "tag:a": 1, "tag:b": 1}
     assert stats.contribution(entry(book_pages=300, page_count=120, reads=reads[:1]))["pages:2024-01"] == 120
 
 

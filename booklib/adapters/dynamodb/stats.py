@@ -92,7 +92,7 @@ class DynamoStatsRepository:
         )
         return [item for page in pages for item in page.get("Items", [])]
 
-    def load(self, user_id: str) -> StoredStats:
+    def load(self, user_id: str, year: int | None = None) -> StoredStats:
         counters: dict[str, int] = {}
         goals: dict[int, int] = {}
         seq, built, parts = 0, False, []

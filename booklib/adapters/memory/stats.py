@@ -12,7 +12,7 @@ class MemoryStatsRepository:
     def __init__(self, store):
         self.store = store
 
-    def load(self, user_id: str) -> StoredStats:
+    def load(self, user_id: str, year: int | None = None) -> StoredStats:
         with self.store.lock:
             entries = [Entry(ub, self.store.books[ub.book_id]) for ub in self.store.user_books.values()
                        if ub.user_id == user_id and ub.book_id in self.store.books]

@@ -7,7 +7,7 @@ and the first view replaces them with the library's, unless a write came meanwhi
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, delete, insert, select, update
+from sqlalchemy import Engine, delete, insert, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from booklib.domain import stats
@@ -81,10 +81,13 @@ class SqlStatsRepository:
     def __init__(self, engine: Engine):
         self.engine = engine
 
-    def load(self, user_id: str) -> StoredStats:
+    def load(self, user_id: str, year: int | None = None) -> StoredStats:
+        wanted = stats_counters.c.user_id == user_id
+        if year is not None:  # a reader of many years has many month counters: this year's are enough
+            name = stats_counters.c.name
+            wanted &= or_(~name.like("read:%") & ~name.like("pages:%"), name.in_(stats.month_names(year)))
         with self.engine.connect() as conn:
-            rows = dict(conn.execute(select(stats_counters.c.name, stats_counters.c.value)
-                                     .where(stats_counters.c.user_id == user_id)).all())
+            rows = dict(conn.execute(select(stats_counters.c.name, stats_counters.c.value).where(wanted)).all())
             goals = dict(conn.execute(select(reading_goals.c.year, reading_goals.c.books)
                                       .where(reading_goals.c.user_id == user_id)).all())
         counters = {name: value for name, value in rows.items() if not name.startswith("~") and value}

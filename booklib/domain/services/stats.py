@@ -20,7 +20,7 @@ class StatsService:
         """The figures for `year` (default: this year) and overall; ValidationError for a bad year."""
         today = today or utcnow().date()
         wanted = stats.parse_year(year, today)
-        stored = self.stats.load(user_id)
+        stored = self.stats.load(user_id, wanted)
         counters = stored.counters
         if counters is None:
             counters = self.rebuild(user_id, stored.token)
