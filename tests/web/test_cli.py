@@ -10,6 +10,8 @@ def test_db_upgrade_brings_the_schema_to_head(settings):
     app = create_app(settings.replace(backend="sqlite"))
     engine = app.extensions["booklib.container"].sql_engine()
     with engine.begin() as conn:
+        conn.execute(text("DROP TABLE reading_goals"))
+        conn.execute(text("DROP TABLE stats_counters"))
         conn.execute(text("DROP TABLE import_chunks"))
         conn.execute(text("DROP TABLE imports"))
         conn.execute(text("DROP TABLE login_attempts"))
@@ -21,7 +23,8 @@ def test_db_upgrade_brings_the_schema_to_head(settings):
     result = app.test_cli_runner().invoke(args=["db", "upgrade"])
     assert result.exit_code == 0, result.output
     assert f"is at revision {head_revision()}" in result.output
-    assert {"users", "books", "user_books", "sessions", "login_attempts", "imports", "import_chunks"} <= set(
+    assert {"users", "books", "user_books", "sessions", "login_attempts", "imports", "import_chunks", "stats_counters",
+            "reading_goals"} <= set(
         inspect(engine).get_table_names())
 
 

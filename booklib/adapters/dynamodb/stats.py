@@ -178,6 +178,22 @@ class CountedWrites:
             return []
         return counter_updates(self.table, user_book.user_id, stats.delta(None, Entry(user_book, book)))
 
+    def adding_many(self, added: list[tuple[dict, UserBook]], books: dict[str, Book] | None = None) -> list[dict]:
+        """For entries added in one transaction (a bulk import): marks each item counted; the
+        transaction items adding them all, their changes summed per reader (a transaction touches
+        an item once). `books`: books by id the caller has (e.g. created in the same transaction);
+        others are read."""
+        books = dict(books or {})
+        totals: dict[str, dict[str, int]] = {}
+        for item, user_book in added:
+            if user_book.book_id not in books:
+                books[user_book.book_id] = self.book(user_book.book_id)
+            book = books[user_book.book_id]
+            item.update(counted_attribute(book))
+            if book is not None:
+                stats.add_into(totals.setdefault(user_book.user_id, {}), stats.delta(None, Entry(user_book, book)))
+        return [op for user_id, change in totals.items() for op in counter_updates(self.table, user_id, change)]
+
     def deleting(self, item: dict, delete: dict) -> list[dict]:
         """Conditions the entry's Delete on the version counted here; the items taking it off the counters."""
         user_book = user_book_from(item)

@@ -53,6 +53,21 @@ def record_entry_write(conn, before: UserBook | None, after: UserBook | None) ->
         add_counters(conn, either.user_id, {**change, SEQ: 1})
 
 
+def record_entries_added(conn, added: list[UserBook]) -> None:
+    """Entries added in one transaction (a bulk insert): their changes summed per reader."""
+    ids = {ub.book_id for ub in added}
+    found = {row["id"]: Book(**{c.name: row[c.name] for c in books.c})
+             for row in conn.execute(select(books).where(books.c.id.in_(ids))).mappings()}
+    totals: dict[str, dict[str, int]] = {}
+    for ub in added:
+        if ub.book_id in found:
+            stats.add_into(totals.setdefault(ub.user_id, {}), stats.delta(None, Entry(ub, found[ub.book_id])))
+    for user_id, change in totals.items():
+        change = {name: amount for name, amount in change.items() if amount}
+        if change:
+            add_counters(conn, user_id, {**change, SEQ: 1})
+
+
 def book_before_update(conn, book_id: str) -> Book | None:
     """The stored book, read after taking the write lock on it (a no-op write), so nobody changes it
     between this read and the caller's update."""
