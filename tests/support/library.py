@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import insert
 
+from booklib.adapters.sqlite.listing import derived
 from booklib.adapters.sqlite.repositories import SqlUserRepository
 from booklib.adapters.sqlite.tables import books, user_books
 from booklib.domain.model import User, new_id, utcnow
@@ -18,12 +19,13 @@ def bulk_fill(engine, user_id: str, count: int) -> None:
     start = utcnow() - timedelta(days=count)
     book_rows, entry_rows = [], []
     for i in range(count):
-        book_id = new_id()
-        book_rows.append(dict(id=book_id, isbn=None, title=f"Title {i}", author=f"Author {i % 300}", genre=None,
+        book_id, title, author = new_id(), f"Title {i}", f"Author {i % 300}"
+        book_rows.append(dict(id=book_id, isbn=None, title=title, author=author, genre=None,
                               cover_image_url=None, description="x" * 400, created_at=start, updated_at=start))
         entry_rows.append(dict(id=new_id(), user_id=user_id, book_id=book_id, status=STATUSES[i % 3],
                                rating=(i % 5) + 1, sync_status="SYNCED", sync_error=None, title=None, author=None,
-                               genre=None, description=None, date_added=start + timedelta(minutes=i), updated_at=start))
+                               genre=None, description=None, date_added=start + timedelta(minutes=i), updated_at=start,
+                               **derived(None, None, title, author, None)))
     with engine.begin() as conn:
         conn.execute(insert(books), book_rows)
         conn.execute(insert(user_books), entry_rows)

@@ -23,13 +23,7 @@ def configure(engine: Engine) -> Engine:
     return engine
 
 
-def _unicode_lower(value):
-    return value.lower() if isinstance(value, str) else value
-
-
 def _sqlite_pragmas(dbapi_connection, _record):
-    # SQLite's own lower() folds ASCII only: search and sort must treat "Émile" as "émile".
-    dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=30000")

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    func,
 )
 from sqlalchemy.types import TypeDecorator
 
@@ -41,6 +42,10 @@ class UTCDateTime(TypeDecorator):
             value = datetime.fromisoformat(value)
         return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
 
+
+# Sort keys compare as code points everywhere, whatever the database's locale (as Python's sorted() does).
+SORT_KEY_LENGTH = 400
+SORT_KEY = String(SORT_KEY_LENGTH).with_variant(String(SORT_KEY_LENGTH, collation="C"), "postgresql")
 
 metadata = MetaData(
     naming_convention={
@@ -104,13 +109,28 @@ user_books = Table(
     Column("notes", Text),
     Column("date_added", UTCDateTime(), nullable=False),
     Column("updated_at", UTCDateTime(), nullable=False),
+    # What listings sort and search by, from the effective title and author (the entry's own, else the
+    # book's): kept by the repository on every write of the entry or of its book (listing.py).
+    Column("title_key", SORT_KEY, nullable=False, server_default=""),
+    Column("author_key", SORT_KEY, nullable=False, server_default=""),
+    Column("search_text", Text, nullable=False, server_default=""),
+    Column("search_isbn", String(13), nullable=False, server_default=""),
     UniqueConstraint("user_id", "book_id", name="uq_user_books_user_id_book_id"),
     CheckConstraint(STATUS_CHECK, name="status"),
     CheckConstraint(RATING_CHECK, name="rating"),
     CheckConstraint("sync_status IN ('PENDING', 'SYNCED', 'FAILED')", name="sync_status"),
-    Index("ix_user_books_user_id_date_added", "user_id", "date_added"),
     Index("ix_user_books_sync_status", "sync_status"),
+    Index("ix_user_books_book_id", "book_id"),
+    # One index per listing order, each per user and ending in the id that breaks ties.
+    Index("ix_user_books_newest", "user_id", "date_added", "id"),
+    Index("ix_user_books_status", "user_id", "status", "date_added", "id"),
+    Index("ix_user_books_title", "user_id", "title_key", "id"),
+    Index("ix_user_books_author", "user_id", "author_key", "id"),
+    # Search: PostgreSQL's pg_trgm indexes these two columns (migration 0006); SQLite keeps an FTS5
+    # trigram table beside user_books, kept by triggers (search.py).
 )
+
+Index("ix_user_books_rating", user_books.c.user_id, func.coalesce(user_books.c.rating, 0), user_books.c.id)
 
 # Server-side login sessions: the cookie holds the id, the table only its SHA-256.
 sessions = Table(

@@ -1,0 +1,98 @@
+"""What SQL listings sort and search by: columns kept on each entry from its effective title and author
+(the entry's own edit, else the book's) and its book's ISBN, and the conditions that use their indexes.
+
+The columns are written with the entry (add, update) and again for every entry of a book when the
+book's metadata changes, in the same transaction. Search matches a lower-cased needle inside the title
+or author, or the needle without hyphens inside the ISBN, like booklib.domain.model.matches: on
+PostgreSQL through pg_trgm's GIN indexes on those columns, on SQLite through the FTS5 trigram table
+of search.py (a needle under 3 characters has no trigram: it is matched on the reader's rows alone)."""
+
+from __future__ import annotations
+
+from sqlalchemy import and_, bindparam, func, literal, literal_column, or_, select, table, text, tuple_, update
+from sqlalchemy.engine import Connection
+
+from booklib.domain.model import Sort, natural_key
+
+from .search import SQLITE_SEARCH_TABLE
+from .tables import SORT_KEY_LENGTH, UTCDateTime, books, user_books
+
+DERIVED_COLUMNS = ("title_key", "author_key", "search_text", "search_isbn")
+_TRIGRAM = 3
+
+
+def derived(own_title, own_author, book_title, book_author, isbn) -> dict:
+    title = own_title if own_title is not None else book_title
+    author = own_author if own_author is not None else book_author
+    return {
+        "title_key": natural_key(title)[:SORT_KEY_LENGTH],
+        "author_key": natural_key(author)[:SORT_KEY_LENGTH],
+        # Title and author apart (a needle never holds a newline), as matches() looks in each.
+        "search_text": f"{(title or '').lower()}\n{(author or '').lower()}",
+        "search_isbn": isbn or "",
+    }
+
+
+def derived_for_new_entry(conn: Connection, book_id: str, own_title, own_author) -> dict:
+    row = conn.execute(select(books.c.title, books.c.author, books.c.isbn).where(books.c.id == book_id)).first()
+    return derived(own_title, own_author, *(row or (None, None, None)))
+
+
+def refresh(conn: Connection, condition) -> None:
+    """Compute the listing columns again for the entries matching condition (one entry, or a book's)."""
+    stmt = (select(user_books.c.id, user_books.c.title, user_books.c.author, books.c.title, books.c.author,
+                   books.c.isbn, *(user_books.c[name] for name in DERIVED_COLUMNS))
+            .select_from(user_books.join(books, user_books.c.book_id == books.c.id)).where(condition))
+    changed = []
+    for row in conn.execute(stmt):
+        values = derived(*row[1:6])
+        if tuple(values.values()) != tuple(row[6:]):
+            changed.append({"entry_id": row[0], **{f"new_{k}": v for k, v in values.items()}})
+    if changed:
+        conn.execute(
+            update(user_books).where(user_books.c.id == bindparam("entry_id"))
+            .values({name: bindparam(f"new_{name}") for name in DERIVED_COLUMNS}),
+            changed,
+        )
+
+
+def sort_key(sort: Sort):
+    """The column (or expression) a listing orders by, and whether it runs highest first."""
+    if sort is Sort.TITLE:
+        return user_books.c.title_key, False
+    if sort is Sort.AUTHOR:
+        return user_books.c.author_key, False
+    if sort is Sort.RATING:
+        return func.coalesce(user_books.c.rating, 0), True  # as ix_user_books_rating spells it
+    return user_books.c.date_added, True
+
+
+def after(sort: Sort, descending: bool, value, last_id: str):
+    """Rows after the cursor's (value, id), in the listing's order: a row-value range on its index."""
+    key, _ = sort_key(sort)
+    bound = literal(value, UTCDateTime()) if sort is Sort.DATE_ADDED else literal(value)
+    pair, limit = tuple_(key, user_books.c.id), tuple_(bound, literal(last_id))
+    return pair < limit if descending else pair > limit
+
+
+def search(dialect: str, q: str):
+    needle = q.lower()
+    digits = needle.replace("-", "")
+    found = user_books.c.search_text.like(_contains(needle), escape="\\")
+    if digits:
+        found = or_(found, user_books.c.search_isbn.like(_contains(digits), escape="\\"))
+    if dialect != "sqlite" or len(needle) < _TRIGRAM or 0 < len(digits) < _TRIGRAM:
+        return found
+    # The trigram index finds the candidates; the LIKE above keeps the exact meaning on them.
+    phrase = "search_text : " + _phrase(needle) + (" OR search_isbn : " + _phrase(digits) if digits else "")
+    candidates = (select(literal_column("rowid")).select_from(table(SQLITE_SEARCH_TABLE))
+                  .where(text(f"{SQLITE_SEARCH_TABLE} MATCH :phrase").bindparams(phrase=phrase)))
+    return and_(literal_column("user_books.rowid").in_(candidates), found)
+
+
+def _contains(needle: str) -> str:
+    return "%" + needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def _phrase(needle: str) -> str:
+    return '"' + needle.replace('"', '""') + '"'
