@@ -27,6 +27,8 @@ def upgrade() -> None:
     op.add_column("user_books", sa.Column("author_key", SORT_KEY, nullable=False, server_default=""))
     op.add_column("user_books", sa.Column("search_text", sa.Text, nullable=False, server_default=""))
     op.add_column("user_books", sa.Column("search_isbn", sa.String(13), nullable=False, server_default=""))
+    op.add_column("user_books", sa.Column("rating_key", sa.Float, nullable=False, server_default="0"))
+    op.execute("UPDATE user_books SET rating_key = rating WHERE rating IS NOT NULL")
     _backfill(op.get_bind())
 
     op.drop_index("ix_user_books_user_id_date_added", table_name="user_books")
@@ -35,7 +37,7 @@ def upgrade() -> None:
     op.create_index("ix_user_books_status", "user_books", ["user_id", "status", "date_added", "id"])
     op.create_index("ix_user_books_title", "user_books", ["user_id", "title_key", "id"])
     op.create_index("ix_user_books_author", "user_books", ["user_id", "author_key", "id"])
-    op.create_index("ix_user_books_rating", "user_books", ["user_id", sa.text("coalesce(rating, 0)"), "id"])
+    op.create_index("ix_user_books_rating", "user_books", ["user_id", "rating_key", "id"])
 
     if op.get_bind().dialect.name == "postgresql":
         op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
@@ -75,5 +77,5 @@ def downgrade() -> None:
         op.drop_index(f"ix_user_books_{name}", table_name="user_books")
     op.create_index("ix_user_books_user_id_date_added", "user_books", ["user_id", "date_added"])
     with op.batch_alter_table("user_books") as batch:
-        for name in ("search_isbn", "search_text", "author_key", "title_key"):
+        for name in ("rating_key", "search_isbn", "search_text", "author_key", "title_key"):
             batch.drop_column(name)

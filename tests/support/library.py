@@ -23,7 +23,7 @@ def bulk_fill(engine, user_id: str, count: int) -> None:
         book_rows.append(dict(id=book_id, isbn=None, title=title, author=author, genre=None,
                               cover_image_url=None, description="x" * 400, created_at=start, updated_at=start))
         entry_rows.append(dict(id=new_id(), user_id=user_id, book_id=book_id, status=STATUSES[i % 3],
-                               rating=(i % 5) + 1, sync_status="SYNCED", sync_error=None, title=None, author=None,
+                               rating=(i % 5) + 1, rating_key=(i % 5) + 1, sync_status="SYNCED", sync_error=None, title=None, author=None,
                                genre=None, description=None, date_added=start + timedelta(minutes=i), updated_at=start,
                                **derived(None, None, title, author, None)))
     with engine.begin() as conn:

@@ -7,6 +7,7 @@ Where the binaries are absent, postgres_skip_reason() says so and the tests skip
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import itertools
 import os
@@ -138,7 +139,9 @@ class PostgresServer:
         return self.url(name)
 
     def drop_database(self, url: str) -> None:
-        name = url.rsplit("/", 1)[1].split("?", 1)[0]
+        from sqlalchemy.engine import make_url
+
+        name = make_url(url).database
         self._admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
     def stop(self) -> None:
@@ -174,3 +177,20 @@ def stop_shared_postgres() -> None:
     if _shared is not None:
         _shared.stop()
         _shared = None
+
+
+@contextlib.contextmanager
+def postgres_database(empty: bool = False):
+    """The URL of a new database on the shared server (at head, or empty), dropped afterwards; the
+    test is skipped with the reason where PostgreSQL cannot run here."""
+    import pytest
+
+    reason = postgres_skip_reason()
+    if reason:
+        pytest.skip(reason)
+    server = shared_postgres()
+    url = server.new_empty_database() if empty else server.new_database()
+    try:
+        yield url
+    finally:
+        server.drop_database(url)

@@ -9,7 +9,7 @@ of search.py (a needle under 3 characters has no trigram: it is matched on the r
 
 from __future__ import annotations
 
-from sqlalchemy import and_, bindparam, func, literal, literal_column, or_, select, table, text, tuple_, update
+from sqlalchemy import and_, bindparam, literal, literal_column, or_, select, table, text, tuple_, update
 from sqlalchemy.engine import Connection
 
 from booklib.domain.model import Sort, natural_key
@@ -63,7 +63,7 @@ def sort_key(sort: Sort):
     if sort is Sort.AUTHOR:
         return user_books.c.author_key, False
     if sort is Sort.RATING:
-        return func.coalesce(user_books.c.rating, 0), True  # as ix_user_books_rating spells it
+        return user_books.c.rating_key, True
     return user_books.c.date_added, True
 
 
@@ -75,19 +75,37 @@ def after(sort: Sort, descending: bool, value, last_id: str):
     return pair < limit if descending else pair > limit
 
 
+def rating_key(rating) -> float:
+    return rating or 0
+
+
+def owner(user_id: str, dialect: str, q: str | None):
+    """The reader's rows. When SQLite's trigram index answers a search, "+" keeps the planner from
+    walking the reader's whole listing order: it starts from the few rows the index names."""
+    column = user_books.c.user_id
+    if q and _search(dialect, q)[1]:
+        column = literal_column("+user_books.user_id")
+    return column == user_id
+
+
 def search(dialect: str, q: str):
+    """The entries matching q."""
+    return _search(dialect, q)[0]
+
+
+def _search(dialect: str, q: str):
     needle = q.lower()
     digits = needle.replace("-", "")
     found = user_books.c.search_text.like(_contains(needle), escape="\\")
     if digits:
         found = or_(found, user_books.c.search_isbn.like(_contains(digits), escape="\\"))
     if dialect != "sqlite" or len(needle) < _TRIGRAM or 0 < len(digits) < _TRIGRAM:
-        return found
+        return found, False
     # The trigram index finds the candidates; the LIKE above keeps the exact meaning on them.
     phrase = "search_text : " + _phrase(needle) + (" OR search_isbn : " + _phrase(digits) if digits else "")
     candidates = (select(literal_column("rowid")).select_from(table(SQLITE_SEARCH_TABLE))
                   .where(text(f"{SQLITE_SEARCH_TABLE} MATCH :phrase").bindparams(phrase=phrase)))
-    return and_(literal_column("user_books.rowid").in_(candidates), found)
+    return and_(literal_column("user_books.rowid").in_(candidates), found), True
 
 
 def _contains(needle: str) -> str:

@@ -131,7 +131,7 @@ _OWN = EDITABLE_FIELDS
 
 
 # Columns kept for listings, not fields of an entry.
-_KEPT = {"tag_keys", *listing.DERIVED_COLUMNS}
+_KEPT = {"tag_keys", "rating_key", *listing.DERIVED_COLUMNS}
 
 
 def _user_book_row(ub: UserBook) -> dict:
@@ -142,6 +142,8 @@ def _column_values(values: dict) -> dict:
     """Entry values (any subset) as columns: enums as text, reads and tags as JSON, tags also as the
     newline-framed folded keys the tag filter matches (a tag never holds a newline)."""
     row = {name: getattr(value, "value", value) for name, value in values.items()}
+    if "rating" in values:
+        row["rating_key"] = listing.rating_key(values["rating"])
     if "reads" in values:
         row["reads"] = json.dumps([read.to_dict() for read in values["reads"]]) if values["reads"] else None
     if "tags" in values:
@@ -190,7 +192,7 @@ class SqlUserBookRepository:
 
     def list_entries(self, user_id: str, query: ListQuery) -> Page:
         key, descending = listing.sort_key(query.sort)
-        stmt = _joined().where(user_books.c.user_id == user_id)
+        stmt = _joined().where(listing.owner(user_id, self.engine.dialect.name, query.q))
         if query.status is not None:
             stmt = stmt.where(user_books.c.status == query.status.value)
         if query.q:

@@ -15,7 +15,6 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
-    func,
 )
 from sqlalchemy.types import TypeDecorator
 
@@ -115,6 +114,7 @@ user_books = Table(
     Column("author_key", SORT_KEY, nullable=False, server_default=""),
     Column("search_text", Text, nullable=False, server_default=""),
     Column("search_isbn", String(13), nullable=False, server_default=""),
+    Column("rating_key", Float, nullable=False, server_default="0"),  # the rating, 0 when unrated
     UniqueConstraint("user_id", "book_id", name="uq_user_books_user_id_book_id"),
     CheckConstraint(STATUS_CHECK, name="status"),
     CheckConstraint(RATING_CHECK, name="rating"),
@@ -126,11 +126,10 @@ user_books = Table(
     Index("ix_user_books_status", "user_id", "status", "date_added", "id"),
     Index("ix_user_books_title", "user_id", "title_key", "id"),
     Index("ix_user_books_author", "user_id", "author_key", "id"),
+    Index("ix_user_books_rating", "user_id", "rating_key", "id"),
     # Search: PostgreSQL's pg_trgm indexes these two columns (migration 0006); SQLite keeps an FTS5
     # trigram table beside user_books, kept by triggers (search.py).
 )
-
-Index("ix_user_books_rating", user_books.c.user_id, func.coalesce(user_books.c.rating, 0), user_books.c.id)
 
 # Server-side login sessions: the cookie holds the id, the table only its SHA-256.
 sessions = Table(
