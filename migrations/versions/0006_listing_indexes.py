@@ -18,7 +18,8 @@ branch_labels = None
 depends_on = None
 
 BATCH = 1000
-TRIGRAM_INDEXES = {"ix_user_books_search_text": "search_text", "ix_user_books_search_isbn": "search_isbn"}
+TRIGRAM_INDEXES = {"ix_user_books_search_text": "search_text", "ix_user_books_search_isbn": "search_isbn",
+                   "ix_user_books_tag_keys": "tag_keys"}
 
 
 def upgrade() -> None:

@@ -10,6 +10,10 @@ from sqlalchemy.engine import URL, make_url
 def engine_options(database_url: str) -> tuple[URL, dict]:
     """The URL and the create_engine() keyword arguments for it."""
     url = make_url(database_url)
+    if url.drivername.startswith("postgresql"):
+        # Plans made for each query's values: a generic plan, which psycopg's prepared statements get
+        # after a few runs, knows neither the reader nor the needle, and may walk every reader's rows.
+        return url, {"pool_pre_ping": True, "connect_args": {"options": "-c plan_cache_mode=force_custom_plan"}}
     if not url.drivername.startswith("sqlite"):
         return url, {"pool_pre_ping": True}
     if url.database and url.database != ":memory:":

@@ -19,6 +19,7 @@ from .tables import SORT_KEY_LENGTH, UTCDateTime, books, user_books
 
 DERIVED_COLUMNS = ("title_key", "author_key", "search_text", "search_isbn")
 _TRIGRAM = 3
+_ISBN_CHARS = frozenset("0123456789x")  # what a stored ISBN is made of (lower-cased)
 
 
 def derived(own_title, own_author, book_title, book_author, isbn) -> dict:
@@ -94,15 +95,17 @@ def search(dialect: str, q: str):
 
 
 def _search(dialect: str, q: str):
+    """The condition, and whether SQLite's trigram index answers it."""
     needle = q.lower()
     digits = needle.replace("-", "")
+    in_isbn = bool(digits) and _ISBN_CHARS.issuperset(digits)  # else it cannot be inside an ISBN
     found = user_books.c.search_text.like(_contains(needle), escape="\\")
-    if digits:
+    if in_isbn:
         found = or_(found, user_books.c.search_isbn.like(_contains(digits), escape="\\"))
-    if dialect != "sqlite" or len(needle) < _TRIGRAM or 0 < len(digits) < _TRIGRAM:
-        return found, False
+    if dialect != "sqlite" or len(needle) < _TRIGRAM or (in_isbn and len(digits) < _TRIGRAM):
+        return found, False  # no trigram to look up: the reader's rows are read
     # The trigram index finds the candidates; the LIKE above keeps the exact meaning on them.
-    phrase = "search_text : " + _phrase(needle) + (" OR search_isbn : " + _phrase(digits) if digits else "")
+    phrase = "search_text : " + _phrase(needle) + (" OR search_isbn : " + _phrase(digits) if in_isbn else "")
     candidates = (select(literal_column("rowid")).select_from(table(SQLITE_SEARCH_TABLE))
                   .where(text(f"{SQLITE_SEARCH_TABLE} MATCH :phrase").bindparams(phrase=phrase)))
     return and_(literal_column("user_books.rowid").in_(candidates), found), True
