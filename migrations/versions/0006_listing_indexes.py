@@ -10,7 +10,7 @@ from alembic import op
 
 from booklib.adapters.sqlite.listing import derived
 from booklib.adapters.sqlite.search import create_sqlite_search, drop_sqlite_search
-from booklib.adapters.sqlite.tables import SORT_KEY
+from booklib.adapters.sqlite.tables import SORT_KEY, UTCDateTime
 
 revision = "0006"
 down_revision = "0005"
@@ -18,8 +18,7 @@ branch_labels = None
 depends_on = None
 
 BATCH = 1000
-TRIGRAM_INDEXES = {"ix_user_books_search_text": "search_text", "ix_user_books_search_isbn": "search_isbn",
-                   "ix_user_books_tag_keys": "tag_keys"}
+TRIGRAM_INDEXES = {"ix_user_books_search_text": "search_text", "ix_user_books_search_isbn": "search_isbn"}
 
 
 def upgrade() -> None:
@@ -31,6 +30,18 @@ def upgrade() -> None:
     op.add_column("user_books", sa.Column("rating_key", sa.Float, nullable=False, server_default="0"))
     op.execute("UPDATE user_books SET rating_key = rating WHERE rating IS NOT NULL")
     _backfill(op.get_bind())
+    op.create_table(
+        "user_book_tags",
+        sa.Column("entry_id", sa.String(36), nullable=False),
+        sa.Column("tag_key", sa.String(200), nullable=False),
+        sa.Column("user_id", sa.String(36), nullable=False),
+        sa.Column("date_added", UTCDateTime(), nullable=False),
+        sa.PrimaryKeyConstraint("entry_id", "tag_key", name=op.f("pk_user_book_tags")),
+        sa.ForeignKeyConstraint(["entry_id"], ["user_books.id"], name=op.f("fk_user_book_tags_entry_id_user_books"),
+                                ondelete="CASCADE"),
+    )
+    op.create_index("ix_user_book_tags_listing", "user_book_tags", ["user_id", "tag_key", "date_added", "entry_id"])
+    _backfill_tags(op.get_bind())
 
     op.drop_index("ix_user_books_user_id_date_added", table_name="user_books")
     op.create_index("ix_user_books_book_id", "user_books", ["book_id"])
@@ -68,12 +79,33 @@ def _backfill(conn) -> None:
         last = rows[-1][0]
 
 
+def _backfill_tags(conn) -> None:
+    """A row per tag of every entry, from the newline-framed folded keys entries keep (0004)."""
+    ub = sa.table("user_books", sa.column("id"), sa.column("user_id"), sa.column("date_added", UTCDateTime()),
+                  sa.column("tag_keys"))
+    tags = sa.table("user_book_tags", sa.column("entry_id"), sa.column("tag_key"), sa.column("user_id"),
+                    sa.column("date_added", UTCDateTime()))
+    stmt = (sa.select(ub.c.id, ub.c.user_id, ub.c.date_added, ub.c.tag_keys).where(ub.c.tag_keys.is_not(None))
+            .order_by(ub.c.id).limit(BATCH))
+    last = None
+    while True:
+        rows = conn.execute(stmt if last is None else stmt.where(ub.c.id > last)).all()
+        if not rows:
+            return
+        values = [{"entry_id": entry_id, "tag_key": key, "user_id": user_id, "date_added": added}
+                  for entry_id, user_id, added, keys in rows for key in set(keys.split("\n")) if key]
+        if values:
+            conn.execute(sa.insert(tags), values)
+        last = rows[-1][0]
+
+
 def downgrade() -> None:
     if op.get_bind().dialect.name == "postgresql":
         for name in TRIGRAM_INDEXES:
             op.drop_index(name, table_name="user_books")
     elif op.get_bind().dialect.name == "sqlite":
         drop_sqlite_search(op.execute)
+    op.drop_table("user_book_tags")
     for name in ("rating", "author", "title", "status", "newest", "book_id"):
         op.drop_index(f"ix_user_books_{name}", table_name="user_books")
     op.create_index("ix_user_books_user_id_date_added", "user_books", ["user_id", "date_added"])

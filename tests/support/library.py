@@ -25,6 +25,9 @@ def bulk_fill(engine, user_id: str, count: int, hits: int = 0) -> None:
     except ImportError:
         derived = None
     known = set(user_books.c.keys())
+    from booklib.adapters.sqlite import tables
+
+    tag_table = getattr(tables, "user_book_tags", None)
     marked = {k * count // hits for k in range(hits)} if hits else set()
     start = utcnow() - timedelta(days=count)
     book_rows, entry_rows = [], []
@@ -43,6 +46,10 @@ def bulk_fill(engine, user_id: str, count: int, hits: int = 0) -> None:
     with engine.begin() as conn:
         conn.execute(insert(books), book_rows)
         conn.execute(insert(user_books), entry_rows)
+        if tag_table is not None:
+            conn.execute(insert(tag_table), [
+                {"entry_id": row["id"], "tag_key": TAG, "user_id": user_id, "date_added": row["date_added"]}
+                for row in entry_rows if row.get("tag_keys")])
 
 
 def one_reader_library(database_url: str, entries: int):

@@ -9,13 +9,14 @@ of search.py (a needle under 3 characters has no trigram: it is matched on the r
 
 from __future__ import annotations
 
-from sqlalchemy import and_, bindparam, literal, literal_column, or_, select, table, text, tuple_, update
+from sqlalchemy import and_, bindparam, delete, exists, insert, literal, literal_column, or_, select, table, text, \
+    tuple_, update
 from sqlalchemy.engine import Connection
 
 from booklib.domain.model import Sort, natural_key
 
 from .search import SQLITE_SEARCH_TABLE
-from .tables import SORT_KEY_LENGTH, UTCDateTime, books, user_books
+from .tables import SORT_KEY_LENGTH, UTCDateTime, books, user_book_tags, user_books
 
 DERIVED_COLUMNS = ("title_key", "author_key", "search_text", "search_isbn")
 _TRIGRAM = 3
@@ -57,6 +58,16 @@ def refresh(conn: Connection, condition) -> None:
         )
 
 
+def write_tags(conn: Connection, entry_id: str, user_id: str, date_added, tags, new: bool = False) -> None:
+    """The entry's rows in user_book_tags: one per tag, case folded (a new entry has none to replace)."""
+    if not new:
+        conn.execute(delete(user_book_tags).where(user_book_tags.c.entry_id == entry_id))
+    keys = {tag.casefold() for tag in tags or ()}
+    if keys:
+        conn.execute(insert(user_book_tags), [
+            {"entry_id": entry_id, "tag_key": key, "user_id": user_id, "date_added": date_added} for key in keys])
+
+
 def sort_key(sort: Sort):
     """The column (or expression) a listing orders by, and whether it runs highest first."""
     if sort is Sort.TITLE:
@@ -68,11 +79,32 @@ def sort_key(sort: Sort):
     return user_books.c.date_added, True
 
 
-def after(sort: Sort, descending: bool, value, last_id: str):
+def narrowed(stmt, dialect: str, user_id: str, query):
+    """stmt (user_books joined to books) narrowed to the listing's entries, with the columns it is
+    ordered by: (stmt, sort column, id column, descending)."""
+    key, descending = sort_key(query.sort)
+    ids = user_books.c.id
+    stmt = stmt.where(_owner(user_id, dialect, query.q))
+    if query.status is not None:
+        stmt = stmt.where(user_books.c.status == query.status.value)
+    if query.q:
+        stmt = stmt.where(_search(dialect, query.q)[0])
+    if query.tag and query.sort is Sort.DATE_ADDED and not query.q:
+        # Newest first with a tag: along the tag's own index, however few or many entries carry it.
+        stmt = stmt.join(user_book_tags, and_(user_book_tags.c.entry_id == user_books.c.id,
+                                              user_book_tags.c.user_id == user_id,
+                                              user_book_tags.c.tag_key == query.tag))
+        key, ids = user_book_tags.c.date_added, user_book_tags.c.entry_id
+    elif query.tag:
+        stmt = stmt.where(exists().where(user_book_tags.c.entry_id == user_books.c.id,
+                                         user_book_tags.c.tag_key == query.tag))
+    return stmt, key, ids, descending
+
+
+def after(key, ids, descending: bool, sort: Sort, value, last_id: str):
     """Rows after the cursor's (value, id), in the listing's order: a row-value range on its index."""
-    key, _ = sort_key(sort)
     bound = literal(value, UTCDateTime()) if sort is Sort.DATE_ADDED else literal(value)
-    pair, limit = tuple_(key, user_books.c.id), tuple_(bound, literal(last_id))
+    pair, limit = tuple_(key, ids), tuple_(bound, literal(last_id))
     return pair < limit if descending else pair > limit
 
 
@@ -80,18 +112,13 @@ def rating_key(rating) -> float:
     return rating or 0
 
 
-def owner(user_id: str, dialect: str, q: str | None):
+def _owner(user_id: str, dialect: str, q: str | None):
     """The reader's rows. When SQLite's trigram index answers a search, "+" keeps the planner from
     walking the reader's whole listing order: it starts from the few rows the index names."""
     column = user_books.c.user_id
     if q and _search(dialect, q)[1]:
         column = literal_column("+user_books.user_id")
     return column == user_id
-
-
-def search(dialect: str, q: str):
-    """The entries matching q."""
-    return _search(dialect, q)[0]
 
 
 def _search(dialect: str, q: str):

@@ -176,6 +176,7 @@ class SqlUserBookRepository:
             with self.engine.begin() as conn:
                 keys = listing.derived_for_new_entry(conn, user_book.book_id, user_book.title, user_book.author)
                 conn.execute(insert(user_books), {**_user_book_row(user_book), **keys})
+                listing.write_tags(conn, user_book.id, user_book.user_id, user_book.date_added, user_book.tags, new=True)
         except IntegrityError:
             raise ConflictError("This book is already in the library.", field="book") from None
 
@@ -191,18 +192,11 @@ class SqlUserBookRepository:
         return _entry(row) if row else None
 
     def list_entries(self, user_id: str, query: ListQuery) -> Page:
-        key, descending = listing.sort_key(query.sort)
-        stmt = _joined().where(listing.owner(user_id, self.engine.dialect.name, query.q))
-        if query.status is not None:
-            stmt = stmt.where(user_books.c.status == query.status.value)
-        if query.q:
-            stmt = stmt.where(listing.search(self.engine.dialect.name, query.q))
-        if query.tag:
-            stmt = stmt.where(user_books.c.tag_keys.contains(f"\n{query.tag}\n", autoescape=True))
+        stmt, key, ids, descending = listing.narrowed(_joined(), self.engine.dialect.name, user_id, query)
         position = decode_cursor(user_id, query)
         if position is not None:
-            stmt = stmt.where(listing.after(query.sort, descending, *read_position(position, query.sort)))
-        order = (key.desc(), user_books.c.id.desc()) if descending else (key.asc(), user_books.c.id.asc())
+            stmt = stmt.where(listing.after(key, ids, descending, query.sort, *read_position(position, query.sort)))
+        order = (key.desc(), ids.desc()) if descending else (key.asc(), ids.asc())
         stmt = stmt.add_columns(key.label("sort_key")).order_by(*order).limit(query.limit + 1)
         with self.engine.connect() as conn:
             rows = conn.execute(stmt).mappings().all()
@@ -231,7 +225,10 @@ class SqlUserBookRepository:
                 if "title" in changes or "author" in changes:
                     listing.refresh(conn, user_books.c.id == user_book_id)
                 row = conn.execute(select(user_books).where(user_books.c.id == user_book_id)).mappings().one()
-                return row_to_user_book(row)
+                stored = row_to_user_book(row)
+                if "tags" in changes:
+                    listing.write_tags(conn, stored.id, stored.user_id, stored.date_added, stored.tags)
+                return stored
         if self.get(user_book_id) is None:
             raise NotFoundError(f"No entry {user_book_id}.")
         raise StaleWriteError(f"Entry {user_book_id} changed since version {version}.")

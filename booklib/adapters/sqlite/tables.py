@@ -18,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import TypeDecorator
 
-from booklib.domain.model import FIELD_LIMITS
+from booklib.domain.model import FIELD_LIMITS, MAX_TAG_LENGTH
 
 
 class UTCDateTime(TypeDecorator):
@@ -127,8 +127,19 @@ user_books = Table(
     Index("ix_user_books_title", "user_id", "title_key", "id"),
     Index("ix_user_books_author", "user_id", "author_key", "id"),
     Index("ix_user_books_rating", "user_id", "rating_key", "id"),
-    # Search: PostgreSQL's pg_trgm indexes these two columns (migration 0006); SQLite keeps an FTS5
-    # trigram table beside user_books, kept by triggers (search.py).
+    # Search: PostgreSQL's pg_trgm indexes search_text and search_isbn (migration 0006); SQLite keeps
+    # an FTS5 trigram table beside user_books, kept by triggers (search.py).
+)
+
+# One row per tag of an entry, so that a tag's listing, newest first, is a range of one index.
+user_book_tags = Table(
+    "user_book_tags",
+    metadata,
+    Column("entry_id", String(36), ForeignKey("user_books.id", ondelete="CASCADE"), primary_key=True),
+    Column("tag_key", String(4 * MAX_TAG_LENGTH), primary_key=True),  # case folded (which may lengthen it)
+    Column("user_id", String(36), nullable=False),
+    Column("date_added", UTCDateTime(), nullable=False),
+    Index("ix_user_book_tags_listing", "user_id", "tag_key", "date_added", "entry_id"),
 )
 
 # Server-side login sessions: the cookie holds the id, the table only its SHA-256.
