@@ -75,6 +75,7 @@ def env_for(instance, stub, **extra) -> dict:
             **extra}
 
 
+@pytest.mark.timeout(400)  # a worker loads the app in seconds, or in 20 on a busy 2-core machine
 def test_gunicorn_starts_every_time_on_a_fresh_instance_folder(tmp_path, stub):
     for attempt in range(3):
         instance = tmp_path / f"instance-{attempt}"
@@ -83,6 +84,7 @@ def test_gunicorn_starts_every_time_on_a_fresh_instance_folder(tmp_path, stub):
             assert requests.get(server.url + "/health", timeout=5).status_code == 200
 
 
+@pytest.mark.timeout(300)
 def test_only_one_worker_resumes_the_jobs_left_pending(tmp_path, stub):
     instance = tmp_path / "instance"
     container = build_container(Settings.from_env(env={"BOOKLIB_INSTANCE_PATH": str(instance)}, tasks="inline",
