@@ -1,7 +1,7 @@
-"""reading stats: per-user counters and yearly goals; user_books by book
+"""reading stats: per-user counters and yearly goals
 
 Revision ID: 0008
-Revises: 0005
+Revises: 0006
 Create Date: 2026-11-22
 
 Counters are built from a reader's library the first time their stats are shown (then kept up to
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008"
-down_revision = "0005"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
@@ -35,10 +35,8 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_reading_goals_user_id_users"),
                                 ondelete="CASCADE"),
     )
-    op.create_index("ix_user_books_book_id", "user_books", ["book_id"])
 
 
 def downgrade() -> None:
-    op.drop_index("ix_user_books_book_id", "user_books")
     op.drop_table("reading_goals")
     op.drop_table("stats_counters")
