@@ -10,15 +10,12 @@ def test_db_upgrade_brings_the_schema_to_head(settings):
     app = create_app(settings.replace(backend="sqlite"))
     engine = app.extensions["booklib.container"].sql_engine()
     with engine.begin() as conn:
-        conn.execute(text("DROP TABLE reading_goals"))
-        conn.execute(text("DROP TABLE stats_counters"))
-        conn.execute(text("DROP TABLE import_chunks"))
-        conn.execute(text("DROP TABLE imports"))
-        conn.execute(text("DROP TABLE login_attempts"))
-        conn.execute(text("DROP TABLE sessions"))
-        conn.execute(text("DROP TABLE user_books"))
-        conn.execute(text("DROP TABLE books"))
-        conn.execute(text("DROP TABLE users"))
+        conn.execute(text("PRAGMA foreign_keys=OFF"))
+        # Every table (virtual ones first: dropping one drops its shadow tables), whoever added it.
+        rows = conn.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+                                 " AND name != 'alembic_version'")).all()
+        for name, sql in sorted(rows, key=lambda row: "VIRTUAL" not in (row[1] or "")):
+            conn.execute(text(f'DROP TABLE IF EXISTS "{name}"'))
         conn.execute(text("DELETE FROM alembic_version"))
     result = app.test_cli_runner().invoke(args=["db", "upgrade"])
     assert result.exit_code == 0, result.output
