@@ -12,6 +12,8 @@ from tests.browser.conftest import PROJECT, wait_for
 from tests.browser.support import axe_violations, overflow, screenshot, set_size, set_theme
 from tests.conftest import KNOWN_ISBN
 
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
 KNOWN_TITLE = "Everything is Beautiful and Everything Hurts"
 PHOTO, PHOTO_ISBN = PROJECT / "tests" / "fixtures" / "barcodes" / "ean13-1_25.png", "9780140013993"
 CAMERA_ISBN = "9780393058673"  # tests/fixtures/barcodes/ean13-1_31.png, played as the camera
@@ -52,11 +54,19 @@ def desktop_light(driver):
     set_theme(driver, "light")
 
 
+def test_the_pages_before_logging_in(driver, app_url):
+    for width in (1280, 390, 360):
+        set_size(driver, width)
+        for name, path in (("home", "/"), ("login", "/login"), ("register", "/register")):
+            driver.get(app_url + path)
+            check_page(driver, name)
+    set_size(driver, 1280)
+    driver.get(app_url + "/login")
+    assert by_id(driver, "remember").is_displayed()  # "Remember me on this device"
+
+
 def test_register(driver, app_url):
-    driver.get(app_url + "/")
-    check_page(driver, "home")
     driver.get(app_url + "/register")
-    check_page(driver, "register")
     for name, value in {"username": "reader", "email": "reader@example.org", "password": "correct horse",
                         "confirm_password": "correct horse"}.items():
         by_id(driver, name).send_keys(value)
@@ -230,6 +240,7 @@ def test_keyboard_skip_link_and_visible_focus(driver, app_url):
 
 
 SIZES = (1280, 390, 360)
+LOGGED_OUT = ("home", "login", "register")
 SHOT_PAGES = ("library", "library-grid", "detail", "stats", "add")
 
 
@@ -241,9 +252,9 @@ def test_every_page_at_every_size_and_theme(driver, app_url, width, theme):
     try:
         problems = []
         for name, url in visited.items():
+            if name in LOGGED_OUT:
+                continue  # checked before registering; logged in, they lead to the library
             driver.get(url)
-            if name == "home":
-                continue  # logged in, the home page is the library
             if width == 390 or (width == 1280 and theme == "dark"):
                 problems += [f"{name}: {v}" for v in axe_violations(driver)]
             if (wide := overflow(driver)) is not None:
