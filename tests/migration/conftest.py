@@ -91,6 +91,7 @@ def dynamodb_target(endpoint_url: str | None, monkeypatch):
         monkeypatch.setenv("USER_BOOKS_TABLE", names.user_books)
         monkeypatch.setenv("SESSIONS_TABLE", names.sessions)
         monkeypatch.setenv("LOGIN_ATTEMPTS_TABLE", names.login_attempts)
+        monkeypatch.setenv("STATS_TABLE", names.stats)
         yield SimpleNamespace(client=client, names=names, endpoint_url=endpoint_url)
 
 
@@ -103,6 +104,7 @@ def dynamodb_app(settings, target):
         user_books_table=target.names.user_books,
         sessions_table=target.names.sessions,
         login_attempts_table=target.names.login_attempts,
+        stats_table=target.names.stats,
     )
     container = build_container(settings)
     container.dynamodb_client.override(providers.Object(target.client))

@@ -166,3 +166,24 @@ def test_a_signup_after_the_first_look_is_reported_not_overwritten(settings, sql
     guards = [item for item in scan_all(target.client, target.names.users, "user_id").values()
               if item["user_id"]["S"].startswith("GUARD#") and item["owner"]["S"] == first.id]
     assert guards == []  # no guard of the refused user stayed behind
+
+
+def test_stats_and_goals_are_the_same_after_migration(settings, sqlite_library, target):
+    people = sqlite_library[:3]
+    source = create_app(settings)
+    stats = source.extensions["booklib.container"].stats()
+    for number, person in enumerate(people):
+        stats.set_goal(person.user.id, 2026, 10 + number)
+
+    def figures(app):
+        seen = {}
+        for person in people:
+            client = app.test_client()
+            client.post("/api/v1/auth/login", json={"email": person.user.email, "password": person.password})
+            seen[person.user.id] = [client.get(f"/api/v1/stats?year={year}").get_json() for year in (2024, 2026)]
+        return seen
+
+    before = figures(source)
+    assert main(["--database-url", settings.database_url]) == 0
+    assert figures(dynamodb_app(settings, target)) == before
+    assert {figures_[1]["goal"]["books"] for figures_ in before.values()} == {10, 11, 12}
