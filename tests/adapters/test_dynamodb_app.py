@@ -70,14 +70,14 @@ def test_aws_bootstrap_creates_the_tables_once_and_then_reports_them(app_without
 
     first = runner.invoke(args=["aws", "bootstrap"])
     assert first.exit_code == 0, first.output
-    assert first.output.count("Created table") == 6 and "user-index" in first.output
+    assert first.output.count("Created table") == 7 and "user-index" in first.output  # stats included
     assert first.output.count("TTL on expires_at") == 2
 
     second = runner.invoke(args=["aws", "bootstrap"])
     assert second.exit_code == 0, second.output
     assert "Created" not in second.output
     for name in (settings.users_table, settings.books_table, settings.user_books_table, settings.sessions_table,
-                 settings.login_attempts_table):
+                 settings.login_attempts_table, settings.stats_table):
         assert f"Table {name} exists" in second.output
     assert client.get("/health/ready").status_code == 200
 

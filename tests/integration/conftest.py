@@ -38,7 +38,8 @@ def aws(aws_endpoint, monkeypatch, settings, stub):
     """Tables + queue + DLQ on the endpoint, the app configured as on AWS, and the environment the
     worker Lambda would see (its handler builds its own container from it)."""
     name = f"it{uuid.uuid4().hex[:10]}"
-    tables = TableNames(*(f"BookLibrary-{kind}-{name}" for kind in ("Users", "Books", "UserBooks", "Sessions", "LoginAttempts", "Imports")))
+    tables = TableNames(*(f"BookLibrary-{kind}-{name}" for kind in ("Users", "Books", "UserBooks", "Sessions", "LoginAttempts", "Imports",
+                                                                       "Stats")))
     session = boto3.session.Session(region_name=REGION, **CREDENTIALS)
     explicit = Config(ignore_configured_endpoint_urls=True, retries={"mode": "standard", "max_attempts": 3})
     dynamodb = session.client("dynamodb", endpoint_url=aws_endpoint, config=explicit)
@@ -63,6 +64,7 @@ def aws(aws_endpoint, monkeypatch, settings, stub):
         "USER_BOOKS_TABLE": tables.user_books,
         "SESSIONS_TABLE": tables.sessions,
         "LOGIN_ATTEMPTS_TABLE": tables.login_attempts,
+        "STATS_TABLE": tables.stats,
         "METADATA_QUEUE_URL": queues.queue_url,
         "GOOGLE_BOOKS_API_URL": stub.google_url,
         "OPEN_LIBRARY_URL": stub.open_library_url,
@@ -83,6 +85,7 @@ def aws(aws_endpoint, monkeypatch, settings, stub):
         user_books_table=tables.user_books,
         sessions_table=tables.sessions,
         login_attempts_table=tables.login_attempts,
+        stats_table=tables.stats,
         metadata_queue_url=queues.queue_url,
     )
     app = create_app(app_settings)
