@@ -38,6 +38,7 @@ class Settings:
     sessions_table: str = ""
     login_attempts_table: str = ""
     imports_table: str = ""
+    tokens_table: str = ""
     # How long a login lasts (a server-side session: logging out ends it everywhere).
     session_lifetime_days: float = 30.0
     metadata_queue_url: str | None = None
@@ -101,6 +102,7 @@ class Settings:
             sessions_table=env.get("SESSIONS_TABLE") or f"BookLibrary-Sessions-{environment}",
             login_attempts_table=env.get("LOGIN_ATTEMPTS_TABLE") or f"BookLibrary-LoginAttempts-{environment}",
             imports_table=env.get("IMPORTS_TABLE") or f"BookLibrary-Imports-{environment}",
+            tokens_table=env.get("TOKENS_TABLE") or f"BookLibrary-Tokens-{environment}",
             session_lifetime_days=_float(env, "SESSION_LIFETIME_DAYS") or cls.session_lifetime_days,
             metadata_queue_url=env.get("METADATA_QUEUE_URL") or None,
             aws_endpoint_url=env.get("AWS_ENDPOINT_URL") or None,

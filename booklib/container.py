@@ -19,6 +19,7 @@ from booklib.domain.services import (
     LibraryService,
     MetadataSyncService,
     ScanService,
+    TokenService,
 )
 
 EMULATOR_REGION = "us-east-1"  # emulators accept any region; AWS itself gets it from the environment
@@ -227,6 +228,7 @@ class Container(containers.DeclarativeContainer):
         config.sessions_table,
         config.login_attempts_table,
         config.imports_table,
+        config.tokens_table,
     )
     aws_provisioners = providers.List(
         providers.Factory(_dynamodb_provisioner, dynamodb_client, dynamodb_tables),
@@ -263,6 +265,7 @@ class Container(containers.DeclarativeContainer):
         storage.provided.login_attempts,
         books=storage.provided.books,
         user_books=storage.provided.user_books,
+        tokens=storage.provided.tokens,
         session_lifetime_days=config.session_lifetime_days,
     )
     library = providers.Singleton(LibraryService, storage.provided.books, storage.provided.user_books, task_queue)
@@ -271,6 +274,7 @@ class Container(containers.DeclarativeContainer):
     jobs = providers.Singleton(JobRunner, metadata_sync, imports)
     sqs_poller = providers.Factory(_sqs_poller, sqs_poll_client.provider, config.metadata_queue_url, jobs.provider)
     scanner = providers.Singleton(ScanService, barcode_reader)
+    tokens = providers.Singleton(TokenService, storage.provided.tokens, storage.provided.users)
     # Locally: a thread in the serving process requeues pending jobs (on AWS a scheduled Lambda does).
     job_lease = providers.Singleton(_job_lease, config.instance_path)
     sweeper = providers.Singleton(_sweeper, library, imports, job_lease, config.pending_retry_minutes)

@@ -8,6 +8,7 @@ from typing import Protocol, runtime_checkable
 
 from .imports.jobs import ImportJob, ImportStatus, RowResult
 from .imports.reader import ImportRow
+from .tokens import AccessToken
 from .model import Book, BookMetadata, Entry, ListQuery, LoginFailures, Page, Session, User, UserBook
 
 
@@ -130,6 +131,26 @@ class ImportRepository(Protocol):
         """Imports queued or running, of every user (a stopped process leaves them)."""
 
 
+class TokenRepository(Protocol):
+    """Personal access tokens, found by the SHA-256 of their secret (tokens.token_hash)."""
+
+    def add(self, token: AccessToken) -> None: ...
+
+    def get_by_hash(self, token_hash: str) -> AccessToken | None:
+        """None when unknown or revoked (read consistently: a revoked token stops at once)."""
+
+    def list_for_user(self, user_id: str) -> list[AccessToken]:
+        """The user's tokens, newest first."""
+
+    def touch(self, token_hash: str, when: datetime) -> None:
+        """Set last_used_at; a token revoked meanwhile stays revoked (nothing is written back)."""
+
+    def delete(self, user_id: str, token_id: str) -> bool:
+        """Revoke; False when there is no such token of this user (another user's included)."""
+
+    def delete_for_user(self, user_id: str) -> None: ...
+
+
 @dataclass(frozen=True)
 class Repositories:
     """The repositories of one storage backend, handed out together by the container's storage selector."""
@@ -141,6 +162,7 @@ class Repositories:
     sessions: SessionStore
     login_attempts: LoginAttempts
     imports: ImportRepository
+    tokens: TokenRepository
 
 
 class TaskQueue(Protocol):

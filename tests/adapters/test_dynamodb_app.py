@@ -90,7 +90,7 @@ def test_an_unreachable_endpoint_is_logged_with_its_address_and_answered_without
     from tests.support.moto_server import free_port
 
     url = f"http://127.0.0.1:{free_port()}"  # nothing listens there
-    probe = DynamoBackendProbe(client_for(url, attempts=1), TableNames("U", "B", "UB", "S", "LA", "I"))
+    probe = DynamoBackendProbe(client_for(url, attempts=1), TableNames("U", "B", "UB", "S", "LA", "I", "T"))
     with pytest.raises(BackendNotReadyError) as caught:
         probe.check()
     assert caught.value.message == "Cannot reach DynamoDB (see the log)."

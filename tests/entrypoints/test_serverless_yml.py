@@ -47,7 +47,8 @@ def resources(sls) -> dict:
 
 
 LOGICAL_TABLES = {"users": "UsersTable", "books": "BooksTable", "user_books": "UserBooksTable",
-                  "sessions": "SessionsTable", "login_attempts": "LoginAttemptsTable", "imports": "ImportsTable"}
+                  "sessions": "SessionsTable", "login_attempts": "LoginAttemptsTable", "imports": "ImportsTable",
+                  "tokens": "TokensTable"}
 
 
 def test_runtime_handlers_and_environment(sls):
@@ -86,15 +87,15 @@ def test_queue_and_dead_letter_queue(sls):
 
 def test_tables_match_the_adapter_definitions(sls):
     stage = "${sls:stage}"
-    names = TableNames(*(f"BookLibrary-{kind}-{stage}" for kind in ("Users", "Books", "UserBooks", "Sessions", "LoginAttempts", "Imports")))
+    names = TableNames(*(f"BookLibrary-{kind}-{stage}" for kind in ("Users", "Books", "UserBooks", "Sessions", "LoginAttempts", "Imports", "Tokens")))
     custom = sls["custom"]
     by_name = {custom["usersTable"]: "UsersTable", custom["booksTable"]: "BooksTable", custom["userBooksTable"]: "UserBooksTable",
                custom["sessionsTable"]: "SessionsTable", custom["loginAttemptsTable"]: "LoginAttemptsTable",
-               custom["importsTable"]: "ImportsTable"}
+               custom["importsTable"]: "ImportsTable", custom["tokensTable"]: "TokensTable"}
     assert sorted(by_name.values()) == sorted(LOGICAL_TABLES.values())
     env = sls["provider"]["environment"]
     for variable, logical in (("SESSIONS_TABLE", "SessionsTable"), ("LOGIN_ATTEMPTS_TABLE", "LoginAttemptsTable"),
-                              ("IMPORTS_TABLE", "ImportsTable")):
+                              ("IMPORTS_TABLE", "ImportsTable"), ("TOKENS_TABLE", "TokensTable")):
         assert env[variable] == {"Ref": logical}
     expiring = expiring_tables(names)
     for definition in table_definitions(names):
@@ -241,6 +242,13 @@ def recorded(settings, monkeypatch):
         assert web.post("/api/v1/auth/logout-everywhere").status_code == 204
         assert web.post("/api/v1/auth/login", json={"email": "iam@example.org", "password": "battery staple"}).status_code == 200
         assert web.post("/api/v1/books", json={"title": "Kept until the end"}).status_code == 201
+        # A personal access token: made, used by a script (checked, stamped), listed, revoked.
+        made = web.post("/api/v1/tokens", json={"name": "script"}).get_json()
+        bearer = {"Authorization": f"Bearer {made['token']}"}
+        assert app.test_client().get("/api/v1/books", headers=bearer).status_code == 200
+        assert web.get("/api/v1/tokens").status_code == 200
+        assert web.delete(f"/api/v1/tokens/{made['id']}").status_code == 204
+        assert web.post("/api/v1/tokens", json={"name": "left for the account deletion"}).status_code == 201
         assert web.delete("/api/v1/account", json={"password": "battery staple"}).status_code == 204
     return calls
 

@@ -38,7 +38,7 @@ def aws(aws_endpoint, monkeypatch, settings, stub):
     """Tables + queue + DLQ on the endpoint, the app configured as on AWS, and the environment the
     worker Lambda would see (its handler builds its own container from it)."""
     name = f"it{uuid.uuid4().hex[:10]}"
-    tables = TableNames(*(f"BookLibrary-{kind}-{name}" for kind in ("Users", "Books", "UserBooks", "Sessions", "LoginAttempts", "Imports")))
+    tables = TableNames(*(f"BookLibrary-{kind}-{name}" for kind in ("Users", "Books", "UserBooks", "Sessions", "LoginAttempts", "Imports", "Tokens")))
     session = boto3.session.Session(region_name=REGION, **CREDENTIALS)
     explicit = Config(ignore_configured_endpoint_urls=True, retries={"mode": "standard", "max_attempts": 3})
     dynamodb = session.client("dynamodb", endpoint_url=aws_endpoint, config=explicit)

@@ -147,6 +147,7 @@ def test_bootstrap_command_creates_tables_and_queues_idempotently(aws):
         sessions_table=f"BookLibrary-Sessions-{name}",
         login_attempts_table=f"BookLibrary-LoginAttempts-{name}",
         imports_table=f"BookLibrary-Imports-{name}",
+        tokens_table=f"BookLibrary-Tokens-{name}",
         secret_key="a-secret-of-production-length-32+",  # this environment is not local
     )
     from booklib.web import create_app
@@ -168,7 +169,7 @@ def test_bootstrap_command_creates_tables_and_queues_idempotently(aws):
             except Exception:
                 pass
         for table in (settings.users_table, settings.books_table, settings.user_books_table, settings.sessions_table,
-                      settings.login_attempts_table, settings.imports_table):
+                      settings.login_attempts_table, settings.imports_table, settings.tokens_table):
             try:
                 aws.dynamodb.delete_table(TableName=table)
             except Exception:

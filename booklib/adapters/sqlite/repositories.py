@@ -33,6 +33,7 @@ from booklib.domain.ports import Repositories
 
 from . import schema
 from .imports import SqlImportRepository
+from .tokens import SqlTokenRepository
 from .tables import books, login_attempts, sessions, user_books, users
 
 
@@ -378,4 +379,5 @@ def make_repositories(engine: Engine) -> Repositories:
         sessions=SqlSessionStore(engine),
         login_attempts=SqlLoginAttempts(engine),
         imports=SqlImportRepository(engine),
+        tokens=SqlTokenRepository(engine),
     )

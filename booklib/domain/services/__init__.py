@@ -6,5 +6,6 @@ from .jobs import JobRunner
 from .library import LibraryService
 from .metadata_sync import MetadataSyncService
 from .scanning import ScanService
+from .tokens import TokenService
 
-__all__ = ["AccountService", "ImportService", "JobRunner", "LibraryService", "MetadataSyncService", "ScanService"]
+__all__ = ["AccountService", "ImportService", "JobRunner", "LibraryService", "MetadataSyncService", "ScanService", "TokenService"]
