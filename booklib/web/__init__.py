@@ -12,6 +12,7 @@ from booklib.config import Settings
 from booklib.container import Container, build_container
 
 from . import account, api, auth, books, errors, exports, health, imports, login, security
+from . import api_docs, api_http, api_tokens, tokens  # noqa: F401  (api_tokens adds routes to api.bp)
 
 log = logging.getLogger(__name__)
 csrf = CSRFProtect()
@@ -20,7 +21,7 @@ csrf = CSRFProtect()
 def create_app(settings: Settings | None = None, container: Container | None = None) -> Flask:
     settings = settings or Settings.from_env()
     if not logging.getLogger().handlers:  # `flask run` configures no logging of its own
-        logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s [%(request_id)s]: %(message)s")
         logging.getLogger("booklib").setLevel(logging.INFO)
     container = container or build_container(settings)
     if settings.is_local:
@@ -48,6 +49,8 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     csrf.init_app(app)
     security.init_app(app, settings)
     login.init_app(app)
+    tokens.init_app(app)
+    api_http.init_app(app)
     errors.init_app(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(auth.bp)
@@ -56,6 +59,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.register_blueprint(imports.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(exports.bp)
+    app.register_blueprint(api_docs.bp)
     csrf.exempt(api.bp)
 
     from . import cli
