@@ -82,7 +82,10 @@ def app(settings, backend, monkeypatch):
 
 
 def _testing(app):
+    from tests.support.openapi import ValidatingClient
+
     app.config.update(TESTING=True, WTF_CSRF_ENABLED=False)
+    app.test_client_class = ValidatingClient  # every API answer checked against the OpenAPI document
     return app
 
 

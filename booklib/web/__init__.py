@@ -12,7 +12,7 @@ from booklib.config import Settings
 from booklib.container import Container, build_container
 
 from . import account, api, auth, books, errors, exports, health, imports, login, security
-from . import api_docs, api_http, api_tokens, tokens  # noqa: F401  (api_tokens adds routes to api.bp)
+from . import account_tokens, api_docs, api_http, api_tokens, tokens  # noqa: F401  (the *_tokens modules add routes)
 
 log = logging.getLogger(__name__)
 csrf = CSRFProtect()
