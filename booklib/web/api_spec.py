@@ -273,7 +273,7 @@ PATHS = {
                                    query("outcome", {"type": "string", "enum": list(OUTCOMES)}, "Only rows with this outcome.")])},
     "/export.csv": {"get": op(
         "Your whole library in Goodreads' CSV layout", "export",
-        ok(200, "The file (an attachment).", {"type": "string"}, media="text/csv"))},
+        ok(200, "The file (an attachment).", {"contentMediaType": "text/csv"}, media="text/csv"))},
     "/export.json": {"get": op(
         "Your whole library, every field", "export", ok(200, "The file (an attachment).", {"type": "object"}))},
     "/tokens": {
