@@ -158,11 +158,27 @@ def error(status: int) -> dict:
     return response
 
 
-def ok(status: int, description: str, schema: dict | None = None, media: str = JSON, headers: dict | None = None) -> dict:
+def ok(status: int, description: str, schema: dict | None = None, media: str = JSON, headers: dict | None = None,
+       links: dict | None = None) -> dict:
+    """A success answer; `links` name the operations (by operationId) its ids lead to."""
     response = {"description": description, "headers": {**REQUEST_ID, **(headers or {})}}
     if schema is not None:
         response["content"] = {media: {"schema": schema}}
+    if links:
+        response["links"] = {name: {"operationId": target, "parameters": parameters}
+                             for name, (target, parameters) in links.items()}
     return {status: response}
+
+
+def operation_id(method: str, path: str) -> str:
+    """get /books/{entry_id} -> get_books_entry_id"""
+    words = "".join(c if c.isalnum() else " " for c in path).split()
+    return "_".join([method, *words])
+
+
+def with_operation_ids(paths: dict) -> dict:
+    return {path: {method: ({**operation, "operationId": operation_id(method, path)} if method != "parameters" else operation)
+                   for method, operation in item.items()} for path, item in paths.items()}
 
 
 def op(summary: str, tag: str, responses: dict, *, errors=(), public: bool = False, body: dict | None = None,
@@ -240,7 +256,11 @@ PATHS = {
                       query("cursor", {"type": "string"}, "next_cursor of the previous page, with the same query."),
                       query("tag", {"type": "string"}, "Only entries with this tag (case-insensitive)."),
                   ]),
-        "post": op("Add a book", "books", ok(201, "Added.", ENTRY), errors=[403, 409], body=ref("NewEntry")),
+        "post": op("Add a book", "books", ok(201, "Added.", ENTRY, links={
+            name: (operation_id, {"entry_id": "$response.body#/id"}) for name, operation_id in (
+                ("get", "get_books_entry_id"), ("change", "patch_books_entry_id"),
+                ("refresh", "post_books_entry_id_refresh"), ("remove", "delete_books_entry_id"))}),
+            errors=[403, 409], body=ref("NewEntry")),
     },
     "/books/{entry_id}": {
         "parameters": [ENTRY_ID],
@@ -252,7 +272,7 @@ PATHS = {
     "/books/{entry_id}/refresh": {
         "parameters": [ENTRY_ID],
         "post": op("Fetch the book's details again", "books", ok(202, "Queued; the entry is PENDING meanwhile.", ENTRY),
-                   errors=[403, 404]),
+                   errors=[400, 403, 404], description="400 for a book typed in by hand: it has no ISBN to look up."),
     },
     "/scan": {"post": op(
         "Read the ISBN from a photo of a barcode", "books",
@@ -263,7 +283,8 @@ PATHS = {
         "get": op("Your imports, newest first", "imports",
                   ok(200, "The imports.", obj({"imports": {"type": "array", "items": ref("Import")}})), listing=True),
         "post": op("Import a Goodreads or StoryGraph export, or a simple CSV", "imports",
-                   ok(202, "Started; poll the import for progress.", obj({"import": ref("Import")})),
+                   ok(202, "Started; poll the import for progress.", obj({"import": ref("Import")}),
+                      links={"report": ("get_imports_import_id", {"import_id": "$response.body#/import/id"})}),
                    errors=[403, 422], media="multipart/form-data",
                    body=obj({"file": {"type": "string", "contentMediaType": "application/octet-stream"}})),
     },
@@ -281,7 +302,8 @@ PATHS = {
                   ok(200, "The tokens, newest first (never the secrets).", obj({"tokens": {"type": "array", "items": ref("Token")}})),
                   listing=True),
         "post": op("Make a personal access token", "tokens", ok(201, "The token: copy it now, it is not shown again.",
-                                                                 ref("NewToken")),
+                                                                 ref("NewToken"), links={"revoke": (
+                                                                     "delete_tokens_token_id", {"token_id": "$response.body#/id"})}),
                    errors=[403], body=obj({"name": {"type": "string", "minLength": 1, "maxLength": NAME_MAX,
                                                     "examples": ["phone shortcut"]}})),
     },
@@ -312,7 +334,7 @@ def openapi_document(server_url: str = "/api/v1") -> dict:
         "servers": [{"url": server_url}],
         "security": [{"bearer": []}, {"session": []}],
         "tags": [{"name": name} for name in ("books", "imports", "export", "tokens", "account", "meta")],
-        "paths": PATHS,
+        "paths": with_operation_ids(PATHS),
         "components": {
             "schemas": SCHEMAS,
             "securitySchemes": {

@@ -1,0 +1,108 @@
+"""Schemathesis against the live app (a real HTTP server in this process), on SQLite and on DynamoDB
+(the moto server), authenticated with a personal access token, over every operation of the OpenAPI
+document: no 5xx, no answer that breaks the schema, no undocumented status code, header or content type.
+
+Bounded for CI: FUZZ_EXAMPLES examples per operation and phase, with a fixed seed. A longer campaign:
+`make fuzz` (BOOKLIB_FUZZ_EXAMPLES=1000, and any BOOKLIB_FUZZ_SEED)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+import requests
+from werkzeug.serving import make_server
+
+from booklib.web import create_app
+from booklib.web.api_spec import openapi_document
+from tests.web.test_openapi import documented_operations
+
+EXAMPLES = int(os.environ.get("BOOKLIB_FUZZ_EXAMPLES", "25"))
+SEED = int(os.environ.get("BOOKLIB_FUZZ_SEED", "20261122"))
+CHECKS = ("not_a_server_error", "status_code_conformance", "content_type_conformance",
+          "response_headers_conformance", "response_schema_conformance")
+
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(900)]
+
+
+def _dynamodb_settings(settings, monkeypatch):
+    from tests.support.dynamodb import client_for, dummy_aws_env, unique_table_names
+    from tests.support.moto_server import shared_moto_server
+
+    dummy_aws_env(monkeypatch)
+    url = shared_moto_server().url
+    names = unique_table_names()
+    settings = settings.replace(backend="dynamodb", aws_endpoint_url=url, users_table=names.users,
+                                books_table=names.books, user_books_table=names.user_books,
+                                sessions_table=names.sessions, login_attempts_table=names.login_attempts,
+                                imports_table=names.imports, tokens_table=names.tokens)
+    return settings, client_for(url), names
+
+
+@pytest.fixture(params=["sqlite", "dynamodb"])
+def live_app(request, settings, monkeypatch):
+    """The app served over HTTP on 127.0.0.1, with a reader and a token of theirs."""
+    tables = None
+    if request.param == "dynamodb":
+        from tests.support.dynamodb import fresh_tables
+
+        settings, client, names = _dynamodb_settings(settings, monkeypatch)
+        tables = fresh_tables(client, names)
+        tables.__enter__()
+    app = create_app(settings)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.server_port}"
+    try:
+        yield url, _reader_token(url)
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+        if tables is not None:
+            tables.__exit__(None, None, None)
+
+
+def _reader_token(url: str) -> str:
+    web = requests.Session()
+    # A password no generated example will ever guess: the fuzzer may call DELETE /account.
+    password = secrets.token_urlsafe(24)
+    who = {"username": "fuzzer", "email": "fuzzer@example.org", "password": password}
+    assert web.post(f"{url}/api/v1/auth/register", json=who, timeout=30).status_code == 201
+    assert web.post(f"{url}/api/v1/auth/login", json={"email": who["email"], "password": password}, timeout=30).ok
+    web.post(f"{url}/api/v1/books", json={"isbn": "9781761186769"}, timeout=30)
+    web.post(f"{url}/api/v1/books", json={"title": "Hand made", "author": "Someone", "tags": ["x"]}, timeout=30)
+    answer = web.post(f"{url}/api/v1/tokens", json={"name": "fuzzer"}, timeout=30)
+    assert answer.status_code == 201
+    return answer.json()["token"]
+
+
+def fuzz_command(url: str, token: str, report: Path) -> list[str]:
+    return [
+        sys.executable, "-m", "schemathesis.cli", "run", f"{url}/api/v1/openapi.json",
+        "--header", f"Authorization: Bearer {token}",
+        "--checks", ",".join(CHECKS),
+        "--phases", "examples,coverage,fuzzing",
+        "--max-examples", str(EXAMPLES), "--seed", str(SEED), "--workers", "1",
+        "--request-timeout", "30", "--suppress-health-check", "all",
+        "--report", "ndjson", "--report-ndjson-path", str(report),
+    ]
+
+
+def test_the_fuzzer_finds_nothing(live_app, tmp_path):
+    url, token = live_app
+    report = tmp_path / "events.ndjson"
+    run = subprocess.run(fuzz_command(url, token, report), capture_output=True, text=True, timeout=840,
+                         env={**os.environ, "NO_COLOR": "1", "SCHEMATHESIS_HOOKS": ""})
+    summary = run.stdout[-6000:]
+    print(summary)
+    assert run.returncode == 0, summary + run.stderr[-3000:]
+    operations = len(openapi_document()["paths"] and documented_operations(openapi_document()))
+    assert f"Tested: {operations}" in summary, "every operation of the document was exercised"
+    # The token the fuzzer used still works: it ran authenticated to the end (it may revoke tokens it made).
+    assert requests.get(f"{url}/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"}, timeout=30).ok
