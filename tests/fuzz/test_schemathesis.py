@@ -22,7 +22,7 @@ from booklib.web import create_app
 from booklib.web.api_spec import openapi_document
 from tests.web.test_openapi import documented_operations
 
-EXAMPLES = int(os.environ.get("BOOKLIB_FUZZ_EXAMPLES", "25"))
+EXAMPLES = int(os.environ.get("BOOKLIB_FUZZ_EXAMPLES", "15"))
 SEED = int(os.environ.get("BOOKLIB_FUZZ_SEED", "20261122"))
 CHECKS = ("not_a_server_error", "status_code_conformance", "content_type_conformance",
           "response_headers_conformance", "response_schema_conformance")

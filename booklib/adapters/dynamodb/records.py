@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from botocore.exceptions import ClientError
 
 from booklib.domain.model import Book, User, UserBook
+from booklib.domain.tokens import AccessToken
 
-from . import books, user_books, users
+from . import books, tokens, user_books, users
 from .guards import guard_item
 from .items import book_item, user_book_item, user_item
 from .tables import TableNames
@@ -48,6 +49,10 @@ def user_book_records(user_book: UserBook, tables: TableNames) -> list[Record]:
     table, key = tables.user_books, user_books.KEY
     guard = user_books.entry_guard(user_book.user_id, user_book.book_id)
     return [Record(table, key, user_book_item(user_book)), Record(table, key, guard_item(key, guard, user_book.id), True)]
+
+
+def token_records(token: AccessToken, tables: TableNames) -> list[Record]:
+    return [Record(tables.tokens, tokens.KEY, tokens.token_item(token))]
 
 
 def put_new_records(client, records: list[Record]) -> tuple[Record, dict] | None:

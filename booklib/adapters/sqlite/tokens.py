@@ -13,7 +13,7 @@ from .tables import access_tokens
 COLUMNS = ("id", "user_id", "name", "token_hash", "prefix", "created_at", "last_used_at")
 
 
-def _token(row) -> AccessToken:
+def row_to_token(row) -> AccessToken:
     return AccessToken(**{name: row[name] for name in COLUMNS})
 
 
@@ -28,13 +28,13 @@ class SqlTokenRepository:
     def get_by_hash(self, token_hash: str) -> AccessToken | None:
         with self.engine.connect() as conn:
             row = conn.execute(select(access_tokens).where(access_tokens.c.token_hash == token_hash)).mappings().first()
-        return _token(row) if row else None
+        return row_to_token(row) if row else None
 
     def list_for_user(self, user_id: str) -> list[AccessToken]:
         stmt = (select(access_tokens).where(access_tokens.c.user_id == user_id)
                 .order_by(access_tokens.c.created_at.desc(), access_tokens.c.id.desc()))
         with self.engine.connect() as conn:
-            return [_token(row) for row in conn.execute(stmt).mappings()]
+            return [row_to_token(row) for row in conn.execute(stmt).mappings()]
 
     def touch(self, token_hash: str, when: datetime) -> None:
         with self.engine.begin() as conn:
