@@ -22,7 +22,7 @@ from booklib.web import create_app
 from booklib.web.api_spec import openapi_document
 from tests.web.test_openapi import documented_operations
 
-EXAMPLES = int(os.environ.get("BOOKLIB_FUZZ_EXAMPLES", "15"))
+EXAMPLES = int(os.environ.get("BOOKLIB_FUZZ_EXAMPLES", "10"))
 SEED = int(os.environ.get("BOOKLIB_FUZZ_SEED", "20261122"))
 CHECKS = ("not_a_server_error", "status_code_conformance", "content_type_conformance",
           "response_headers_conformance", "response_schema_conformance")
@@ -102,7 +102,9 @@ def test_the_fuzzer_finds_nothing(live_app, tmp_path):
     summary = run.stdout[-6000:]
     print(summary)
     assert run.returncode == 0, summary + run.stderr[-3000:]
-    operations = len(openapi_document()["paths"] and documented_operations(openapi_document()))
-    assert f"Tested: {operations}" in summary, "every operation of the document was exercised"
+    # Every operation was exercised: all of the document's but GET /openapi.json, the schema itself,
+    # which schemathesis leaves out when it loads the schema from that URL.
+    operations = len(documented_operations(openapi_document())) - 1
+    assert f"Selected: {operations}/{operations}" in summary and f"Tested: {operations}" in summary, summary
     # The token the fuzzer used still works: it ran authenticated to the end (it may revoke tokens it made).
     assert requests.get(f"{url}/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"}, timeout=30).ok

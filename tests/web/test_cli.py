@@ -10,6 +10,7 @@ def test_db_upgrade_brings_the_schema_to_head(settings):
     app = create_app(settings.replace(backend="sqlite"))
     engine = app.extensions["booklib.container"].sql_engine()
     with engine.begin() as conn:
+        conn.execute(text("DROP TABLE access_tokens"))
         conn.execute(text("DROP TABLE import_chunks"))
         conn.execute(text("DROP TABLE imports"))
         conn.execute(text("DROP TABLE login_attempts"))
