@@ -70,7 +70,7 @@ def test_aws_bootstrap_creates_the_tables_once_and_then_reports_them(app_without
 
     first = runner.invoke(args=["aws", "bootstrap"])
     assert first.exit_code == 0, first.output
-    assert first.output.count("Created table") == 6 and "user-index" in first.output
+    assert first.output.count("Created table") == 7 and "user-index" in first.output
     assert first.output.count("TTL on expires_at") == 2
 
     second = runner.invoke(args=["aws", "bootstrap"])
