@@ -1,7 +1,7 @@
 """access_tokens: personal access tokens (only their SHA-256 is kept)
 
 Revision ID: 0007
-Revises: 0005
+Revises: 0006
 Create Date: 2026-11-22
 """
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from alembic import op
 from booklib.adapters.sqlite.tables import UTCDateTime
 
 revision = "0007"
-down_revision = "0005"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
