@@ -11,7 +11,7 @@ from booklib import __version__
 from booklib.config import Settings
 from booklib.container import Container, build_container
 
-from . import account, api, auth, books, errors, exports, health, imports, login, security
+from . import account, api, auth, books, covers, errors, exports, health, imports, login, security
 
 log = logging.getLogger(__name__)
 csrf = CSRFProtect()
@@ -56,6 +56,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.register_blueprint(imports.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(exports.bp)
+    covers.init_app(app)
     csrf.exempt(api.bp)
 
     from . import cli

@@ -28,3 +28,7 @@ def backend_probe():
 
 def imports():
     return container().imports()
+
+
+def cover_images():
+    return container().cover_images()

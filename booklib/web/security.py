@@ -46,8 +46,8 @@ CSP_DIRECTIVES = (
     "default-src 'self'",
     "script-src 'self'",
     "style-src 'self'",
-    # Covers are hot-linked from Google Books / Open Library over https.
-    "img-src 'self' https: data:",
+    # Covers are served by the app itself (booklib/web/covers.py): the browser never asks a third party.
+    "img-src 'self' data:",
     # The live camera (scan.js) plays a MediaStream through video.srcObject, which CSP does not
     # govern, so no blob: is needed here.
     "media-src 'self'",

@@ -1,0 +1,63 @@
+"""CoverImaging with Pillow: a cover made into the sizes pages show, as baseline-safe JPEGs."""
+
+from __future__ import annotations
+
+import io
+import warnings
+
+from PIL import Image, ImageOps
+
+from booklib.domain.covers import COVER_SIZES
+from booklib.domain.errors import ImageTooLargeError, InvalidImageError
+
+FORMATS = ("JPEG", "PNG", "WEBP", "GIF")  # what the book services send
+DEFAULT_MAX_PIXELS = 40_000_000
+# Narrower than this is a placeholder (Open Library's 1x1 without default=false), not a cover.
+MIN_SIDE = 16
+QUALITY = 82
+
+
+class PillowCoverImaging:
+    def __init__(self, max_pixels: int = DEFAULT_MAX_PIXELS):
+        self.max_pixels = max_pixels
+
+    def renditions(self, image: bytes) -> dict[str, bytes] | None:
+        with self._open(image) as img:
+            if min(img.size) < MIN_SIDE:
+                return None
+            img.draft("RGB", max(COVER_SIZES.values()))  # JPEGs decode straight at about the largest size
+            try:
+                picture = _on_white(ImageOps.exif_transpose(img))
+            except (OSError, ValueError, SyntaxError) as exc:
+                raise InvalidImageError(f"The cover image could not be read ({type(exc).__name__}).") from None
+        return {name: _jpeg(picture, box) for name, box in COVER_SIZES.items()}
+
+    def _open(self, data: bytes) -> Image.Image:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", Image.DecompressionBombWarning)
+                img = Image.open(io.BytesIO(data), formats=FORMATS)
+        except (OSError, ValueError, SyntaxError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise InvalidImageError("The cover is not an image we can read.") from None
+        if img.width * img.height > self.max_pixels:
+            img.close()
+            raise ImageTooLargeError(f"The cover has {img.width}x{img.height} pixels, more than we read.")
+        return img
+
+
+def _on_white(img: Image.Image) -> Image.Image:
+    """RGB, with any transparency laid on white (a JPEG has none)."""
+    if img.mode in ("RGBA", "LA", "PA") or (img.mode == "P" and "transparency" in img.info):
+        rgba = img.convert("RGBA")
+        page = Image.new("RGB", rgba.size, "white")
+        page.paste(rgba, mask=rgba.getchannel("A"))
+        return page
+    return img.convert("RGB")
+
+
+def _jpeg(picture: Image.Image, box: tuple[int, int]) -> bytes:
+    sized = picture.copy()
+    sized.thumbnail(box, Image.Resampling.LANCZOS)  # never enlarges a small cover
+    out = io.BytesIO()
+    sized.save(out, "JPEG", quality=QUALITY, optimize=True, progressive=True)
+    return out.getvalue()
