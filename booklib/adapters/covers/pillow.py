@@ -1,4 +1,4 @@
-"""CoverImaging with Pillow: a cover made into the sizes pages show, as baseline-safe JPEGs."""
+"""CoverImaging with Pillow: a cover made into the sizes pages show, as JPEGs."""
 
 from __future__ import annotations
 
@@ -25,12 +25,17 @@ class PillowCoverImaging:
         with self._open(image) as img:
             if min(img.size) < MIN_SIDE:
                 return None
-            img.draft("RGB", max(COVER_SIZES.values()))  # JPEGs decode straight at about the largest size
+            img.draft("RGB", max(COVER_SIZES.values()))  # a big JPEG decodes straight at about the largest size
             try:
                 picture = _on_white(ImageOps.exif_transpose(img))
             except (OSError, ValueError, SyntaxError) as exc:
                 raise InvalidImageError(f"The cover image could not be read ({type(exc).__name__}).") from None
-        return {name: _jpeg(picture, box) for name, box in COVER_SIZES.items()}
+        out = {}
+        # Largest first, each smaller size made from the one before (less to resample).
+        for name, box in sorted(COVER_SIZES.items(), key=lambda item: -item[1][0] * item[1][1]):
+            picture = _fitted(picture, box)
+            out[name] = _jpeg(picture)
+        return out
 
     def _open(self, data: bytes) -> Image.Image:
         try:
@@ -55,9 +60,15 @@ def _on_white(img: Image.Image) -> Image.Image:
     return img.convert("RGB")
 
 
-def _jpeg(picture: Image.Image, box: tuple[int, int]) -> bytes:
+def _fitted(picture: Image.Image, box: tuple[int, int]) -> Image.Image:
+    if picture.width <= box[0] and picture.height <= box[1]:
+        return picture  # a small cover is never enlarged
     sized = picture.copy()
-    sized.thumbnail(box, Image.Resampling.LANCZOS)  # never enlarges a small cover
+    sized.thumbnail(box, Image.Resampling.BICUBIC, reducing_gap=3.0)
+    return sized
+
+
+def _jpeg(picture: Image.Image) -> bytes:
     out = io.BytesIO()
-    sized.save(out, "JPEG", quality=QUALITY, optimize=True, progressive=True)
+    picture.save(out, "JPEG", quality=QUALITY)
     return out.getvalue()
