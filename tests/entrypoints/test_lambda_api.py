@@ -197,3 +197,15 @@ def test_failed_logins_are_counted_by_api_gateways_source_ip_not_by_x_forwarded_
     assert [failed_login(n, "203.0.113.9", f"10.0.0.{n}") for n in range(20)] == [401] * 20
     assert failed_login(20, "203.0.113.9", "10.0.0.99") == 429
     assert failed_login(21, "198.51.100.4") == 401  # another address is not held up
+
+
+def test_a_cover_goes_through_api_gateway_as_binary(lambda_app):
+    import base64
+    import uuid
+
+    book_id = str(uuid.uuid4())
+    lambda_app.extensions["booklib.container"].cover_store().put(book_id, {"page": b"\xff\xd8\xff\xe0 a jpeg"})
+    response = call(http_v2("GET", f"/covers/{book_id}/page.jpg", query="v=1"))
+    assert response["statusCode"] == 200 and response["headers"]["Content-Type"] == "image/jpeg"
+    assert response["isBase64Encoded"] is True
+    assert base64.b64decode(response["body"]) == b"\xff\xd8\xff\xe0 a jpeg"

@@ -167,6 +167,7 @@ def test_handler_builds_the_service_once_per_container(monkeypatch, settings, st
         "ENVIRONMENT": "test",  # the worker needs no SECRET_KEY
         "GOOGLE_BOOKS_API_URL": stub.google_url,
         "OPEN_LIBRARY_URL": stub.open_library_url,
+        "OPEN_LIBRARY_COVERS_URL": stub.open_library_url,
     }
     for name, value in env.items():
         monkeypatch.setenv(name, value)
