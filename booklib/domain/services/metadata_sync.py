@@ -71,6 +71,8 @@ class MetadataSyncService:
     def _due(self, user_book: UserBook) -> bool:
         """Whether an entry waiting after an unreachable service should be tried now."""
         book = self.books.get(user_book.book_id)
+        # Since when it has been tried: the later of the entry's date (an import keeps a Goodreads date
+        # of years ago) and its book's first appearance here.
         started = max(user_book.date_added, book.created_at) if book is not None else user_book.date_added
         return utcnow() - user_book.updated_at >= retry_wait(user_book.updated_at - started)
 
