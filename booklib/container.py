@@ -158,10 +158,10 @@ def _cover_source(session, covers_url: str, timeout: float):
     return HttpCoverSource(session, covers_url, timeout=timeout)
 
 
-def _cover_imaging(max_pixels: int):
+def _cover_imaging():
     from booklib.adapters.covers.pillow import PillowCoverImaging
 
-    return PillowCoverImaging(max_pixels)
+    return PillowCoverImaging()
 
 
 def _filesystem_covers(instance_path: str):
@@ -297,7 +297,7 @@ class Container(containers.DeclarativeContainer):
     )
     cover_source = providers.Singleton(_cover_source, metadata_session, config.open_library_covers_url,
                                        config.metadata_timeout)
-    cover_imaging = providers.Singleton(_cover_imaging, config.max_image_pixels)
+    cover_imaging = providers.Singleton(_cover_imaging)
     covers = providers.Singleton(CoverService, cover_store, cover_source, cover_imaging)
     # What pages read: the store alone (the api function never loads Pillow or an HTTP session for it).
     cover_images = providers.Singleton(CoverService, cover_store)

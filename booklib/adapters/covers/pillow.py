@@ -11,7 +11,8 @@ from booklib.domain.covers import COVER_SIZES
 from booklib.domain.errors import ImageTooLargeError, InvalidImageError
 
 FORMATS = ("JPEG", "PNG", "WEBP", "GIF")  # what the book services send
-DEFAULT_MAX_PIXELS = 40_000_000
+# Covers are a megapixel or two; this keeps a decoded one well inside the worker's 256 MB.
+DEFAULT_MAX_PIXELS = 16_000_000
 # Narrower than this is a placeholder (Open Library's 1x1 without default=false), not a cover.
 MIN_SIDE = 16
 QUALITY = 82
