@@ -92,3 +92,22 @@ def test_a_book_named_when_added_does_not_complain_when_nothing_is_found(service
     entry = services.library.add_by_isbn(services.ann, UNKNOWN_ISBN, title="Grandma's recipes")
     shown = services.library.get_entry(services.ann, entry.id).to_dict()
     assert (shown["title"], shown["sync_status"], shown["sync_error"]) == ("Grandma's recipes", "SYNCED", None)
+
+
+def test_the_sweeper_brings_a_waiting_entry_back_by_itself(stub, monkeypatch):
+    from tests.support.tasks import DeferredTaskQueue
+
+    services = build(stub, DeferredTaskQueue)
+    services_down(stub)
+    entry = services.library.add_by_isbn(services.ann, JAPANESE_ISBN)
+    services.queue.run_pending()
+    assert services.user_books.get(entry.id).sync_error == UNREACHABLE
+    stub.reset()  # back online
+
+    # What the sweeper does every few minutes: queue again the entries left PENDING for a while.
+    later = utcnow() + timedelta(hours=1)
+    monkeypatch.setattr(metadata_sync, "utcnow", lambda: later)
+    assert services.library.resume_pending_jobs(stale_after=timedelta(0)) == 1
+    services.queue.run_pending()
+    shown = services.library.get_entry(services.ann, entry.id).to_dict()
+    assert (shown["sync_status"], shown["sync_error"]) == ("SYNCED", None) and shown["title"]
