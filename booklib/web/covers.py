@@ -7,7 +7,7 @@ session read per image and stop browsers and proxies from caching. URLs carry ?v
 image, so a versioned answer is kept for a year.
 
 `cover_url(book, size)` is the template helper: the URL of a stored cover, or None (pages then draw
-the placeholder, see books/_cover.html)."""
+the placeholder: the `cover` macro of books/_entry.html)."""
 
 from __future__ import annotations
 
