@@ -184,6 +184,42 @@ class MetadataProvider(Protocol):
         answer of the wrong shape, no time left)."""
 
 
+class CoverSource(Protocol):
+    """Where covers come from: the book services, over the network."""
+
+    def fetch(self, isbn: str, hint: str | None = None, deadline: float | None = None) -> bytes | None:
+        """The best cover image of the book, as the service sent it: from `hint` (the URL its metadata
+        gave) when there is one there, else from the cover services by ISBN; None when none has one
+        (a missing cover is never a placeholder image). With a deadline (time.monotonic() seconds) no
+        attempt runs past it.
+
+        Raises MetadataUnavailableError when no image came and a service could not answer now."""
+
+
+class CoverImaging(Protocol):
+    def renditions(self, image: bytes) -> dict[str, bytes] | None:
+        """JPEG images of every size in booklib.domain.covers.COVER_SIZES, each fitting its box; None
+        when the image is a placeholder (a few pixels wide).
+
+        Raises InvalidImageError for data that is not an image, ImageTooLargeError for one whose pixel
+        count is over the limit (checked before decoding)."""
+
+
+class CoverStore(Protocol):
+    """Cover images kept at home, by book id and size (booklib.domain.covers.COVER_SIZES): JPEG bytes.
+    Keys are checked (check_cover_key): a key that is not a cover raises ValueError, never reaches storage."""
+
+    def put(self, book_id: str, images: dict[str, bytes]) -> None:
+        """Store these sizes of the book's cover, each replacing the one before; a reader never sees
+        half an image."""
+
+    def get(self, book_id: str, size: str) -> bytes | None:
+        """The image, or None when none is stored."""
+
+    def delete(self, book_id: str) -> None:
+        """Forget every size of the book's cover; none stored is no error."""
+
+
 class PasswordHasher(Protocol):
     def hash(self, password: str) -> str: ...
 

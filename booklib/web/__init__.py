@@ -12,7 +12,7 @@ from booklib import __version__
 from booklib.config import Settings
 from booklib.container import Container, build_container
 
-from . import account, api, auth, books, errors, exports, health, imports, login, security
+from . import account, api, auth, books, covers, errors, exports, health, imports, login, security
 from . import account_tokens, api_docs, api_http, api_tokens, tokens  # noqa: F401  (the *_tokens modules add routes)
 
 log = logging.getLogger(__name__)
@@ -64,6 +64,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.register_blueprint(api.bp)
     app.register_blueprint(exports.bp)
     app.register_blueprint(api_docs.bp)
+    covers.init_app(app)
     csrf.exempt(api.bp)
 
     from . import cli

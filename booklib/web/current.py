@@ -32,3 +32,7 @@ def imports():
 
 def tokens():
     return container().tokens()
+
+
+def cover_images():
+    return container().cover_images()

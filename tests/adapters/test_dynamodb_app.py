@@ -72,10 +72,11 @@ def test_aws_bootstrap_creates_the_tables_once_and_then_reports_them(app_without
     assert first.exit_code == 0, first.output
     assert first.output.count("Created table") == 7 and "user-index" in first.output
     assert first.output.count("TTL on expires_at") == 2
+    assert f"S3 bucket {settings.covers_bucket}: created (covers)" in first.output
 
     second = runner.invoke(args=["aws", "bootstrap"])
     assert second.exit_code == 0, second.output
-    assert "Created" not in second.output
+    assert "Created" not in second.output and f"S3 bucket {settings.covers_bucket}: exists (covers)" in second.output
     for name in (settings.users_table, settings.books_table, settings.user_books_table, settings.sessions_table,
                  settings.login_attempts_table):
         assert f"Table {name} exists" in second.output

@@ -215,3 +215,15 @@ def test_a_bearer_token_works_through_api_gateway(lambda_app):
     added = call(http_v2("POST", "/api/v1/books", json_body={"title": "Via the gateway"},
                          headers={"Authorization": f"Bearer {secret}"}))
     assert added["statusCode"] == 201 and "cookies" not in added
+
+
+def test_a_cover_goes_through_api_gateway_as_binary(lambda_app):
+    import base64
+    import uuid
+
+    book_id = str(uuid.uuid4())
+    lambda_app.extensions["booklib.container"].cover_store().put(book_id, {"page": b"\xff\xd8\xff\xe0 a jpeg"})
+    response = call(http_v2("GET", f"/covers/{book_id}/page.jpg", query="v=1"))
+    assert response["statusCode"] == 200 and response["headers"]["Content-Type"] == "image/jpeg"
+    assert response["isBase64Encoded"] is True
+    assert base64.b64decode(response["body"]) == b"\xff\xd8\xff\xe0 a jpeg"

@@ -1,6 +1,7 @@
 """Use cases, a module each. Services take ports; they never know which adapter is behind one."""
 
 from .accounts import AccountService
+from .covers import CoverService
 from .importing import ImportService
 from .jobs import JobRunner
 from .library import LibraryService
@@ -8,4 +9,5 @@ from .metadata_sync import MetadataSyncService
 from .scanning import ScanService
 from .tokens import TokenService
 
-__all__ = ["AccountService", "ImportService", "JobRunner", "LibraryService", "MetadataSyncService", "ScanService", "TokenService"]
+__all__ = ["AccountService", "CoverService", "ImportService", "JobRunner", "LibraryService", "MetadataSyncService",
+           "ScanService", "TokenService"]
