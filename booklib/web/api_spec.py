@@ -70,7 +70,7 @@ EXAMPLE_ENTRY = {
     "title": "Everything is Beautiful and Everything Hurts",
     "author": "Josie Shapiro",
     "genre": "Fiction",
-    "cover_image_url": "https://books.google.com/books/content?id=iEGqEAAAQBAJ&printsec=frontcover&img=1&zoom=1",
+    "cover_image_url": "/covers/5f0c2f4e-8d2b-4a7e-b1f5-3c2d9e8a7b60/page.jpg?v=3f9a2c41d07be815",
     "description": "The stunning debut novel by the winner of the Allen & Unwin Commercial Fiction Prize.",
     "page_count": 292,
     "status": "read",
@@ -99,6 +99,8 @@ SCHEMAS = {
         "id": UUID, "book_id": UUID, "isbn": nullable({"type": "string", "pattern": "^97[89][0-9]{10}$"}),
         **{name: nullable({"type": "string"}) for name in ("title", "author", "genre", "cover_image_url",
                                                            "description", "review", "notes", "sync_error")},
+        # cover_image_url is this app's own path (/covers/<book_id>/page.jpg?v=...; thumb.jpg for the
+        # thumbnail), never a third party's: null until the cover has been fetched and kept.
         "page_count": ENTRY_INPUT["page_count"], "status": ENTRY_INPUT["status"], "rating": RATING,
         "reads": {"type": "array", "items": ref("Read")}, "tags": {"type": "array", "items": {"type": "string"}},
         "sync_status": {"type": "string", "enum": [s.value for s in SyncStatus]},
