@@ -16,6 +16,7 @@ from .guards import (
     put_new,
     write_atomically,
 )
+from .batch import batch_get
 from .items import book_from, book_item
 from .tables import TableNames
 
@@ -67,6 +68,13 @@ class DynamoBookRepository:
     def get_by_isbn(self, isbn: str) -> Book | None:
         guard = self._item(isbn_guard(isbn))  # consistent, unlike isbn-index
         return self.get(guard["owner"]["S"]) if guard else None
+
+    def get_many_by_isbn(self, isbns: list[str]) -> dict[str, Book]:
+        """Two BatchGetItem rounds, read consistently: the ISBNs' guards, then the books they name."""
+        guards = batch_get(self.client, self.table, KEY, [isbn_guard(isbn) for isbn in isbns], consistent=True)
+        owners = [guard["owner"]["S"] for guard in guards.values()]
+        found = batch_get(self.client, self.table, KEY, owners, consistent=True)
+        return {book.isbn: book for book in (book_from(item) for item in found.values()) if book.isbn}
 
     def update(self, book: Book) -> None:
         """Replace the book's fields; an ISBN change moves its guard in the same transaction."""

@@ -9,7 +9,7 @@ from botocore.exceptions import ClientError
 
 from booklib.domain.retrying import retry_on
 from booklib.domain.errors import ConflictError, NotFoundError, StaleWriteError
-from booklib.domain.model import Entry, ListQuery, Page, UserBook, check_changes
+from booklib.domain.model import Book, Entry, ListQuery, Page, UserBook, check_changes
 
 from .guards import (
     RecordChanged,
@@ -18,9 +18,12 @@ from .guards import (
     is_guard_key,
     put_guard,
     put_new,
+    transact,
+    transaction_groups,
     write_atomically,
 )
-from .items import PENDING_ATTR, PENDING_MARK, book_from, entry_update, format_time, user_book_from, user_book_item
+from . import books
+from .items import PENDING_ATTR, PENDING_MARK, book_from, book_item, entry_update, format_time, user_book_from, user_book_item
 from .listing import LibraryPages
 from .tables import PENDING_INDEX, TableNames
 
@@ -54,14 +57,45 @@ class DynamoUserBookRepository:
         self.pages = LibraryPages(client, tables)
 
     def add(self, user_book: UserBook) -> None:
-        write_atomically(
-            self.client,
-            [
-                put_new(self.table, user_book_item(user_book), KEY),
-                put_guard(self.table, KEY, entry_guard(user_book.user_id, user_book.book_id), user_book.id),
-            ],
-            [ConflictError(f"An entry with id {user_book.id} exists already.", field="id"), _already_shelved()],
-        )
+        operations, conflicts = self._new_entry(user_book, None)
+        write_atomically(self.client, operations, conflicts)
+
+    def add_many(self, entries: list[Entry], new_book_ids: set[str]) -> set[str]:
+        """Entries (with their new books and all their guards) in transactions of up to 100 items: a
+        200-row import chunk is a handful of requests. A transaction a guard refuses is written again
+        without the refused entries, which are answered as taken."""
+        taken: set[str] = set()
+        planned, books_written = [], set()
+        for entry in entries:
+            new_book = entry.book if entry.book.id in new_book_ids and entry.book.id not in books_written else None
+            books_written.add(entry.book.id)
+            planned.append((entry.id, self._new_entry(entry.user_book, new_book)[0]))
+        for group in transaction_groups(planned):
+            while group:
+                operations = [op for _, ops in group for op in ops]
+                owners = [entry_id for entry_id, ops in group for _ in ops]
+                refused = {owners[i] for i in transact(self.client, operations)}
+                if not refused:
+                    break
+                taken |= refused
+                group = [(entry_id, ops) for entry_id, ops in group if entry_id not in refused]
+        return taken
+
+    def _new_entry(self, user_book: UserBook, new_book: Book | None) -> tuple[list[dict], list[ConflictError]]:
+        """What storing one new entry writes (the one place it is assembled): the entry, its user+book
+        guard, and a new book with its ISBN guard; with the error each item's condition stands for."""
+        operations = [
+            put_new(self.table, user_book_item(user_book), KEY),
+            put_guard(self.table, KEY, entry_guard(user_book.user_id, user_book.book_id), user_book.id),
+        ]
+        conflicts = [ConflictError(f"An entry with id {user_book.id} exists already.", field="id"), _already_shelved()]
+        if new_book is not None:
+            operations.append(put_new(self.books_table, book_item(new_book), books.KEY))
+            conflicts.append(ConflictError(f"A book with id {new_book.id} exists already.", field="id"))
+            if new_book.isbn is not None:
+                operations.append(put_guard(self.books_table, books.KEY, books.isbn_guard(new_book.isbn), new_book.id))
+                conflicts.append(ConflictError(f"A book with ISBN {new_book.isbn} exists already.", field="isbn"))
+        return operations, conflicts
 
     def get(self, user_book_id: str) -> UserBook | None:
         if is_guard_key(user_book_id):
