@@ -6,8 +6,8 @@ from __future__ import annotations
 from booklib.domain.model import Book
 
 from .batch import batch_get
-from .entry_index import KEY, derived_items, derived_writes, entry_keys, find_key, is_derived_key
-from .guards import RecordChanged, is_guard_key, write_atomically
+from .entry_index import KEY, LISTING_VERSION, derived_items, derived_writes, entry_keys, find_key, is_derived_key
+from .guards import RecordChanged, guard_key, is_guard_key, write_atomically
 from .items import book_from, to_item, user_book_from
 from .tables import BOOK_INDEX, TableNames
 
@@ -43,6 +43,21 @@ def backfill(client, tables: TableNames) -> int:
             books = {book_id: book_from(item) for book_id, item in found.items()}
             done += _refresh_all(client, tables, [item[KEY]["S"] for item in chunk], books)
     return done
+
+
+# Written once a backfill has gone through the whole table, so that later bootstraps skip the scan. A
+# guard-shaped key: every reader of the table already passes over those.
+BACKFILL_MARK = guard_key("backfill", f"listing-{LISTING_VERSION}")
+
+
+def backfill_once(client, tables: TableNames) -> str:
+    """The backfill, unless a previous one finished (what `aws bootstrap` runs); one line saying what it did."""
+    key = {KEY: {"S": BACKFILL_MARK}}
+    if client.get_item(TableName=tables.user_books, Key=key, ConsistentRead=True).get("Item"):
+        return f"Entries of {tables.user_books} carry their listing keys (backfilled before)."
+    count = backfill(client, tables)
+    client.put_item(TableName=tables.user_books, Item={**key, "owner": {"S": "backfill"}})
+    return f"Backfilled the listing keys of {count} entr{'y' if count == 1 else 'ies'} in {tables.user_books}."
 
 
 def _refresh_all(client, tables: TableNames, ids: list[str], books: dict[str, Book]) -> int:

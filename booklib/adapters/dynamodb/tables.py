@@ -204,4 +204,6 @@ class DynamoTablesProvisioner:
         self.tables = tables
 
     def ensure(self) -> list[str]:
-        return ensure_tables(self.client, self.tables)
+        from .listing_sync import backfill_once  # entries from before the listing indexes get their keys
+
+        return [*ensure_tables(self.client, self.tables), backfill_once(self.client, self.tables)]
