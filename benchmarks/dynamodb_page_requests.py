@@ -240,7 +240,14 @@ def main() -> None:
     args = parser.parse_args()
     with contextlib.ExitStack() as stack:
         url = endpoint(stack)
-        client = client_for(url)
+        # moto answers an index Query by going through the whole table: at 10,000 entries on a busy machine
+        # one call can take longer than the app's 10 s read timeout. Wait, and never retry (counts stay exact).
+        from botocore.config import Config
+        from tests.support import dynamodb as support
+
+        base = client_for(url)
+        patient = Config(read_timeout=600, retries={"mode": "standard", "max_attempts": 1})
+        client = support._session.client("dynamodb", endpoint_url=url, config=base.meta.config.merge(patient))
         print(f"endpoint {url}; page size {args.limit}")
         if args.writes:
             with fresh_tables(client) as names:
