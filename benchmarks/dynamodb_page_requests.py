@@ -236,6 +236,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 10_000])
     parser.add_argument("--limit", type=int, default=20)
+    parser.add_argument("--modes", nargs="+", choices=list(MODES), default=list(MODES))
     parser.add_argument("--writes", action="store_true", help="also the writes: adds, edits, an import's rows")
     args = parser.parse_args()
     with contextlib.ExitStack() as stack:
@@ -259,7 +260,8 @@ def main() -> None:
                 user = build(client, names, size)
                 print(f"# {size} entries built in {time.perf_counter() - started:.1f} s (BatchWriteItem)")
                 storage = dynamodb_storage_on(client, names)
-                for label, fields in MODES.items():
+                for label in args.modes:
+                    fields = MODES[label]
                     query = ListQuery(limit=args.limit, **fields)
                     meter, page, elapsed = measure(storage, user, query)
                     rows = [("first", meter, page, elapsed)]

@@ -195,6 +195,8 @@ class DynamoUserBookRepository:
             if book is not None:
                 extra = entry_keys(updated, book)
                 after[find_key(user_book_id)] = find_item(updated, pack_find(updated, book))
+            elif find is not None:  # no book to read: keep what there is
+                after[find_key(user_book_id)] = find
         else:
             extra = {"user_status": entry_keys(updated, _NO_BOOK)["user_status"], "rating_key": rating_key(updated.rating, updated.id)}
             packed = unpack_find(find_key(user_book_id), find["fx"]["S"]).repack(updated.status, updated.rating)
