@@ -16,15 +16,28 @@ from __future__ import annotations
 
 from botocore.exceptions import ClientError
 
-from booklib.adapters.cursors import decode_cursor, encode_cursor, invalid_cursor, read_position
+from booklib.adapters.cursors import (
+    decode_cursor,
+    encode_cursor,
+    invalid_cursor,
+    read_position,
+)
 from booklib.domain.model import Entry, ListQuery, Page, Sort, UserBook, natural_key
-
 from booklib.domain.retrying import drain
 
 from .batch import BATCH_GET_LIMIT, _fetch
 from .entry_index import US, Found, rating_key, unpack_find
 from .items import book_from, format_time, user_book_from
-from .tables import AUTHOR_INDEX, FIND_INDEX, RATING_INDEX, STATUS_INDEX, TAG_INDEX, TITLE_INDEX, USER_INDEX, TableNames
+from .tables import (
+    AUTHOR_INDEX,
+    FIND_INDEX,
+    RATING_INDEX,
+    STATUS_INDEX,
+    TAG_INDEX,
+    TITLE_INDEX,
+    USER_INDEX,
+    TableNames,
+)
 
 # A status filter is applied after Limit has counted the items read; read ahead so that a sparse
 # filter still fills a page in one or two calls.

@@ -6,7 +6,15 @@ from __future__ import annotations
 from booklib.domain.model import Book
 
 from .batch import batch_get
-from .entry_index import KEY, LISTING_VERSION, derived_items, derived_writes, entry_keys, find_key, is_derived_key
+from .entry_index import (
+    KEY,
+    LISTING_VERSION,
+    derived_items,
+    derived_writes,
+    entry_keys,
+    find_key,
+    is_derived_key,
+)
 from .guards import RecordChanged, guard_key, is_guard_key, write_atomically
 from .items import book_from, to_item, user_book_from
 from .tables import BOOK_INDEX, TableNames
