@@ -8,7 +8,7 @@ the page's entries and books together (entry_index.py says what each index holds
     sort=rating       user-rating-index backwards: best first, unrated last, ties by id
     q=                find-index, read whole (a few bytes per entry), matched and ordered in memory
 A status filter on a sorted listing (or a tag's) is a FilterExpression on the index, read ahead. A tag with
-another sort or a status reads that tag's T# items whole (one tag's entries) and orders in memory, as a
+another sort or a status reads that tag's T# items whole and the F# items, and orders in memory, as a
 search does. Cursors carry (value, id) as on the other backends; the Query's start key is rebuilt from them
 with the caller's user id, so a cursor can only move within its owner's library."""
 
