@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run serve test test-fast install benchmarks clean
+.PHONY: run run-lan serve test test-fast install benchmarks clean vendor
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "booklib needs Python 3.11 or newer")'
@@ -18,6 +18,12 @@ install: $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/flask --app booklib.web run $(ARGS)
+
+# The app on the home network over HTTPS (the camera needs it): a self-signed certificate made once in
+# the instance folder, the address printed and shown as a QR code on the add-book page. PORT_LAN=5443.
+PORT_LAN ?= 5443
+run-lan: $(STAMP)
+	$(BIN)/python -m booklib.web.lan --port $(PORT_LAN) $(ARGS)
 
 # A production server: gunicorn, 2 x cores + 1 workers of 4 threads. HOST=0.0.0.0 serves the network.
 HOST ?= 127.0.0.1
@@ -35,6 +41,20 @@ test-fast: $(STAMP)
 
 benchmarks: $(STAMP)
 	for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+# Browser files kept in the repository (nothing here is needed to run or test the app): the barcode
+# decoder the add-book page uses where the browser has no BarcodeDetector, and axe-core for the
+# browser tests. Versions are pinned in package.json; run after changing them.
+ZXING := booklib/web/static/vendor/zxing-wasm
+vendor:
+	npm ci --no-audit --no-fund
+	mkdir -p $(ZXING) tests/browser/vendor
+	cp node_modules/zxing-wasm/dist/iife/reader/index.js $(ZXING)/zxing-reader.js
+	cp node_modules/zxing-wasm/dist/reader/zxing_reader.wasm node_modules/zxing-wasm/LICENSE $(ZXING)/
+	node -p '"zxing-wasm " + require("./node_modules/zxing-wasm/package.json").version' > $(ZXING)/VERSION
+	cp node_modules/axe-core/axe.min.js tests/browser/vendor/
+	cp node_modules/axe-core/LICENSE tests/browser/vendor/LICENSE-axe-core
+	node -p '"axe-core " + require("./node_modules/axe-core/package.json").version' > tests/browser/vendor/VERSION
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -272,8 +272,10 @@ class Container(containers.DeclarativeContainer):
     sqs_poller = providers.Factory(_sqs_poller, sqs_poll_client.provider, config.metadata_queue_url, jobs.provider)
     scanner = providers.Singleton(ScanService, barcode_reader)
     # Locally: a thread in the serving process requeues pending jobs (on AWS a scheduled Lambda does).
-    job_lease = providers.Singleton(_job_lease, config.instance_path)
-    sweeper = providers.Singleton(_sweeper, library, imports, job_lease, config.pending_retry_minutes)
+    # Thread-safe: a gunicorn worker's threads meet its first requests together, and two sweepers in one
+    # process would both resume the jobs left pending.
+    job_lease = providers.ThreadSafeSingleton(_job_lease, config.instance_path)
+    sweeper = providers.ThreadSafeSingleton(_sweeper, library, imports, job_lease, config.pending_retry_minutes)
 
 
 def build_container(settings: Settings) -> Container:

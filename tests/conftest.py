@@ -10,6 +10,7 @@ from booklib.config import Settings
 from booklib.web import create_app
 from tests.support.metadata_stub import MetadataStub
 from tests.support.moto_server import stop_shared_moto_server
+from tests.support.postgres import postgres_database, stop_shared_postgres
 
 KNOWN_ISBN = "9781761186769"  # Google Books fixture
 JAPANESE_ISBN = "9784815602666"  # Google Books fixture, no publisher
@@ -38,6 +39,13 @@ def _stop_moto_server_at_the_end():
     stop_shared_moto_server()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _stop_postgres_at_the_end():
+    """The PostgreSQL server of the tests starts on first use (tests/support/postgres.py)."""
+    yield
+    stop_shared_postgres()
+
+
 @pytest.fixture
 def settings(tmp_path, stub) -> Settings:
     return Settings.from_env(
@@ -54,14 +62,18 @@ def settings(tmp_path, stub) -> Settings:
     )
 
 
-@pytest.fixture(params=["sqlite", "dynamodb"])
+@pytest.fixture(params=["sqlite", "dynamodb", pytest.param("postgresql", marks=pytest.mark.slow)])
 def backend(request) -> str:
-    """Every web test runs once per storage backend."""
+    """Every web test runs once per storage backend (PostgreSQL is the SQL backend on another URL)."""
     return request.param
 
 
 @pytest.fixture
 def app(settings, backend, monkeypatch):
+    if backend == "postgresql":
+        with postgres_database() as url:
+            yield _testing(create_app(settings.replace(backend="sqlite", database_url=url)))
+        return
     settings = settings.replace(backend=backend)
     if backend != "dynamodb":
         yield _testing(create_app(settings))

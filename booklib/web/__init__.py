@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import mimetypes
 
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
@@ -14,6 +15,9 @@ from booklib.container import Container, build_container
 from . import account, api, auth, books, errors, exports, health, imports, login, security
 
 log = logging.getLogger(__name__)
+# Python before 3.13 does not know these two; served with the right type, browsers take them as they are.
+mimetypes.add_type("application/manifest+json", ".webmanifest")
+mimetypes.add_type("application/wasm", ".wasm")
 csrf = CSRFProtect()
 
 

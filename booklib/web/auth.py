@@ -61,7 +61,7 @@ def login():
             form.form_errors.append(exc.message)
             headers = {"Retry-After": str(exc.retry_after_seconds)}
             return render_template("auth/login.html", form=form), 429, headers
-        start_session(user)
+        start_session(user, remember=form.remember.data)
         flash(f"Logged in as {user.username}.", "success")
         return redirect(safe_next(request.args.get("next")) or url_for("books.library"))
     return render_template("auth/login.html", form=form), 400 if has_errors(form) else 200

@@ -2,11 +2,12 @@
 
 from datetime import date, timedelta
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from booklib.domain.errors import ConflictError, DomainError, ValidationError
 from booklib.domain.model import (
+    DEFAULT_PAGE_SIZE,
     ListQuery,
     ReadingStatus,
     ReadThrough,
@@ -27,6 +28,12 @@ from .forms import (
 )
 
 PENDING_RELOAD_LIMIT = timedelta(minutes=2)
+# The library as a list or as a grid of covers; the choice is remembered in a cookie.
+VIEWS = ("list", "grid")
+VIEW_COOKIE = "booklib_view"
+# "Previous page" needs the cursors of the pages before: they ride along in `back`, joined by "."
+# (never in a cursor, which is base64url). Past this many pages back, "previous" starts over.
+MAX_BACK = 40
 
 bp = Blueprint("books", __name__, url_prefix="/books")
 
@@ -42,14 +49,41 @@ def library():
         flash(exc.message, "error")
         return redirect(url_for("books.library"))
     page = current.library().list_entries(current_user.id, query)
-    return render_template(
+    chosen = args.get("view")
+    view = chosen if chosen in VIEWS else request.cookies.get(VIEW_COOKIE)
+    view = view if view in VIEWS else "list"
+    back = [c for c in (args.get("back") or "").split(".") if c][-MAX_BACK:] if query.cursor else []
+    response = make_response(render_template(
         "books/list.html",
         page=page,
         query=query,
+        view=view,
+        paging=_paging(query, page, back),
         statuses=list(ReadingStatus),
         sorts=list(Sort),
         form=ConfirmForm(),
-    )
+    ))
+    if chosen in VIEWS:
+        response.set_cookie(VIEW_COOKIE, chosen, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+    return response
+
+
+def _paging(query: ListQuery, page, back: list[str]) -> dict:
+    """Page number and the links to the previous and next pages (None where there is none). The
+    repositories page by cursor and give no total, so the pager says "Page N" without "of M"."""
+    here = {"status": query.status.value if query.status else None, "q": query.q,
+            "sort": query.sort.value, "tag": query.tag,
+            "limit": query.limit if query.limit != DEFAULT_PAGE_SIZE else None}
+    previous = None
+    if query.cursor:
+        previous = url_for("books.library", **here, cursor=back[-1] if back else None,
+                           back=".".join(back[:-1]) or None)
+    following = None
+    if page.next_cursor:
+        trail = back + [query.cursor] if query.cursor else []
+        following = url_for("books.library", **here, cursor=page.next_cursor, back=".".join(trail[-MAX_BACK:]) or None)
+    number = len(back) + 2 if query.cursor else 1
+    return {"number": number, "previous": previous, "next": following, "here": here}
 
 
 @bp.route("/add", methods=["GET", "POST"])
@@ -67,7 +101,19 @@ def add():
             if request.form.get("next") == "add":
                 return redirect(url_for("books.add"))
             return redirect(url_for("books.detail", entry_id=entry.id))
-    return render_template("books/add.html", form=form), 400 if has_errors(form) else 200
+    return render_template("books/add.html", form=form, phone=_phone_link()), 400 if has_errors(form) else 200
+
+
+def _phone_link() -> dict | None:
+    """Under `make run-lan`: the add page's address on the home network, and its QR code as inline SVG."""
+    base = current_app.config.get("BOOKLIB_LAN_URL")
+    if not base:
+        return None
+    import segno  # only here: the QR code is a local, `make run-lan` feature
+
+    url = base.rstrip("/") + url_for("books.add")
+    svg = segno.make(url, error="m").svg_inline(scale=4, border=3, dark="#000", light="#fff", omitsize=False)
+    return {"url": url, "svg": svg}
 
 
 def _add_from_form(form: AddBookForm):

@@ -5,7 +5,9 @@ returns it); each request looks it up through the AccountService, so a session e
 (logout, "log out everywhere", a password change, expiry) stops every copy of the cookie at once.
 API calls get 401, pages a redirect."""
 
-from flask import jsonify, redirect, request, session, url_for
+from datetime import timedelta
+
+from flask import current_app, jsonify, redirect, request, session, url_for
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 
 from . import current
@@ -40,15 +42,19 @@ def client_address() -> str | None:
     return request.remote_addr
 
 
-def start_session(user) -> SessionUser:
+def start_session(user, remember: bool = False) -> SessionUser:
     """Log the user in on a fresh server-side session; whatever the cookie held before is dropped, and a
-    session it was logged in on ends (no cookie from before the login works after it)."""
+    session it was logged in on ends (no cookie from before the login works after it). `remember`
+    ("remember me") also sets Flask-Login's remember cookie, holding the same server session id for as
+    long as that session lasts, so the login outlives the browser closing; ending the session on the
+    server still ends it everywhere."""
     if current_user.is_authenticated:
         current.accounts().end_session(current_user.session_id)
     session.clear()
     server_session = current.accounts().start_session(user.id)
     session_user = SessionUser(user, server_session.id)
-    login_user(session_user)
+    lifetime = timedelta(days=current_app.extensions["booklib.settings"].session_lifetime_days)
+    login_user(session_user, remember=remember, duration=lifetime)
     return session_user
 
 

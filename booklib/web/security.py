@@ -44,7 +44,9 @@ DEFAULT_PORTS = {"http": 80, "https": 443}
 
 CSP_DIRECTIVES = (
     "default-src 'self'",
-    "script-src 'self'",
+    # 'wasm-unsafe-eval' lets the vendored barcode decoder (WebAssembly, served from 'self') compile;
+    # it allows no JavaScript eval and no inline script.
+    "script-src 'self' 'wasm-unsafe-eval'",
     "style-src 'self'",
     # Covers are hot-linked from Google Books / Open Library over https.
     "img-src 'self' https: data:",

@@ -2,8 +2,8 @@ import pytest
 
 from tests.support.backends import STORAGE_BACKENDS
 
-# Backends over a real HTTP endpoint (the session's moto server, or AWS_ENDPOINT_URL): slow to start.
-HTTP_BACKENDS = {"dynamodb-server", "dynamodb-endpoint"}
+# Backends over a real server (the session's moto server, AWS_ENDPOINT_URL, PostgreSQL): slow to start.
+HTTP_BACKENDS = {"dynamodb-server", "dynamodb-endpoint", "postgresql"}
 
 
 @pytest.fixture(

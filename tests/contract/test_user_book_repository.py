@@ -319,3 +319,49 @@ def test_many_entries_are_added_at_once_and_a_taken_one_alone_is_left_out(storag
     assert len(listed) == len(entries) + 1 and {e.id for e in entries} <= {e.id for e in listed}
     assert storage.books.get(clash.id) is None and storage.books.get_by_isbn("9784815602666") == new_books[-1]
     assert storage.user_books.get_entry(reader.id, entries[3].id) == entries[3]
+
+
+def test_a_tag_listing_pages_newest_first_and_follows_tag_edits(storage, reader):
+    entries = shelve(storage, reader, 9)
+    tagged = [e for i, e in enumerate(entries) if i % 2 == 0]
+    for entry in tagged:
+        storage.user_books.update(entry.id, entry.version, {"tags": ("Club", "mine")})
+    assert [e.id for e in walk(storage, reader.id, ListQuery(tag="club", limit=2))] == [e.id for e in reversed(tagged)]
+    dropped, deleted = tagged[0], tagged[1]
+    storage.user_books.update(dropped.id, dropped.version + 1, {"tags": ("mine",)})
+    storage.user_books.delete(deleted.id)
+    assert [e.id for e in walk(storage, reader.id, ListQuery(tag="club", limit=2))] == [e.id for e in reversed(tagged[2:])]
+    assert len(walk(storage, reader.id, ListQuery(tag="mine", limit=3))) == len(tagged) - 1
+
+
+def test_listings_follow_a_books_new_metadata(storage, reader):
+    late = a_book(None, title=None, author=None)
+    storage.books.add(late)
+    storage.user_books.add(an_entry(reader, late))
+    for title in ("Bravo", "Delta"):
+        book = a_book(None, title=title, author="Zed")
+        storage.books.add(book)
+        storage.user_books.add(an_entry(reader, book))
+    storage.books.update(replace(late, title="Charlie 10", author="Amy", isbn="9780261103344"))
+    titles = [e.value("title") for e in walk(storage, reader.id, ListQuery(sort=Sort.TITLE, limit=1))]
+    assert titles == ["Bravo", "Charlie 10", "Delta"]
+    assert walk(storage, reader.id, ListQuery(sort=Sort.AUTHOR, limit=1))[0].value("title") == "Charlie 10"
+    assert [e.value("title") for e in walk(storage, reader.id, ListQuery(q="charlie"))] == ["Charlie 10"]
+    assert [e.value("title") for e in walk(storage, reader.id, ListQuery(q="978-0261"))] == ["Charlie 10"]
+    assert [e.value("title") for e in walk(storage, reader.id, ListQuery(q="ie 1"))] == ["Charlie 10"]  # short-ish
+    assert [e.value("title") for e in walk(storage, reader.id, ListQuery(q="10"))] == ["Charlie 10"]  # under 3
+
+
+def test_the_readers_own_title_outranks_the_books_in_every_listing(storage, reader):
+    book = a_book(None, title="Zulu", author="Zed")
+    storage.books.add(book)
+    entry = an_entry(reader, book)
+    storage.user_books.add(entry)
+    other = a_book(None, title="Mike", author="Mo")
+    storage.books.add(other)
+    storage.user_books.add(an_entry(reader, other))
+    storage.user_books.update(entry.id, entry.version, {"title": "Alpha", "author": "Aaron"})
+    storage.books.update(replace(book, title="Yankee"))  # the book's change does not undo the reader's
+    assert [e.value("title") for e in walk(storage, reader.id, ListQuery(sort=Sort.TITLE))] == ["Alpha", "Mike"]
+    assert [e.value("title") for e in walk(storage, reader.id, ListQuery(sort=Sort.AUTHOR))] == ["Alpha", "Mike"]
+    assert walk(storage, reader.id, ListQuery(q="yankee")) == []

@@ -40,6 +40,27 @@ def sqlite_storage(tmp_path: Path):
         engine.dispose()
 
 
+@contextlib.contextmanager
+def postgres_storage(tmp_path: Path):
+    """A database of its own on the session's PostgreSQL server (tests/support/postgres.py)."""
+    from booklib.adapters.sqlite import repositories as sql
+    from .postgres import postgres_database
+
+    with postgres_database() as url:
+        engine = sql_engine(url)
+        try:
+            yield Storage.of(sql.make_repositories(engine))
+        finally:
+            engine.dispose()
+
+
+def sql_engine(database_url: str):
+    from booklib.config import Settings
+    from booklib.container import build_container
+
+    return build_container(Settings(database_url=database_url)).sql_engine()
+
+
 def dynamodb_storage_on(client, names) -> Storage:
     from booklib.adapters.dynamodb import repositories as dynamo
 
@@ -86,6 +107,7 @@ def memory_storage(tmp_path: Path):
 STORAGE_BACKENDS: dict[str, Callable[[Path], ContextManager[Storage]]] = {
     "memory": memory_storage,
     "sqlite": sqlite_storage,
+    "postgresql": postgres_storage,
     "dynamodb-moto": dynamodb_moto_storage,
     "dynamodb-server": dynamodb_server_storage,
 }

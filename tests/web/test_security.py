@@ -170,7 +170,7 @@ def assert_security_headers(response):
         assert response.headers.get(name) == value, name
     csp = response.headers["Content-Security-Policy"]
     directives = {part.split()[0]: part.split()[1:] for part in csp.split(";") if part.strip()}
-    assert directives["script-src"] == ["'self'"]
+    assert directives["script-src"] == ["'self'", "'wasm-unsafe-eval'"]
     assert directives["style-src"] == ["'self'"]
     assert directives["default-src"] == ["'self'"]
     assert directives["frame-ancestors"] == ["'none'"]

@@ -10,6 +10,10 @@ from sqlalchemy.engine import URL, make_url
 def engine_options(database_url: str) -> tuple[URL, dict]:
     """The URL and the create_engine() keyword arguments for it."""
     url = make_url(database_url)
+    if url.drivername.startswith("postgresql"):
+        # Plans made for each query's values: a generic plan, which psycopg's prepared statements get
+        # after a few runs, knows neither the reader nor the needle, and may walk every reader's rows.
+        return url, {"pool_pre_ping": True, "connect_args": {"options": "-c plan_cache_mode=force_custom_plan"}}
     if not url.drivername.startswith("sqlite"):
         return url, {"pool_pre_ping": True}
     if url.database and url.database != ":memory:":
@@ -23,13 +27,7 @@ def configure(engine: Engine) -> Engine:
     return engine
 
 
-def _unicode_lower(value):
-    return value.lower() if isinstance(value, str) else value
-
-
 def _sqlite_pragmas(dbapi_connection, _record):
-    # SQLite's own lower() folds ASCII only: search and sort must treat "Émile" as "émile".
-    dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=30000")

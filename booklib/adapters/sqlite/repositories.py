@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from sqlalchemy import Engine, and_, case, delete, func, insert, literal, or_, select, text, tuple_, update
+from sqlalchemy import Engine, case, delete, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from booklib.adapters.cursors import decode_cursor, encode_cursor, read_position
@@ -19,7 +19,6 @@ from booklib.domain.model import (
     Page,
     ReadingStatus,
     Session,
-    Sort,
     SyncStatus,
     User,
     UserBook,
@@ -31,7 +30,7 @@ from booklib.domain.model import (
 )
 from booklib.domain.ports import Repositories
 
-from . import schema
+from . import listing, schema
 from .imports import SqlImportRepository
 from .tables import books, login_attempts, sessions, user_books, users
 
@@ -120,6 +119,7 @@ class SqlBookRepository:
     def update(self, book: Book) -> None:
         with self.engine.begin() as conn:
             conn.execute(update(books).where(books.c.id == book.id).values(_book_row(book)))
+            listing.refresh(conn, user_books.c.book_id == book.id)  # its entries list by its new title
 
     def delete(self, book_id: str) -> None:
         with self.engine.begin() as conn:
@@ -139,14 +139,20 @@ _UB_PREFIX = "ub_"
 _OWN = EDITABLE_FIELDS
 
 
+# Columns kept for listings, not fields of an entry.
+_KEPT = {"tag_keys", "rating_key", *listing.DERIVED_COLUMNS}
+
+
 def _user_book_row(ub: UserBook) -> dict:
-    return _column_values({c.name: getattr(ub, c.name) for c in user_books.c if c.name != "tag_keys"})
+    return _column_values({c.name: getattr(ub, c.name) for c in user_books.c if c.name not in _KEPT})
 
 
 def _column_values(values: dict) -> dict:
     """Entry values (any subset) as columns: enums as text, reads and tags as JSON, tags also as the
     newline-framed folded keys the tag filter matches (a tag never holds a newline)."""
     row = {name: getattr(value, "value", value) for name, value in values.items()}
+    if "rating" in values:
+        row["rating_key"] = listing.rating_key(values["rating"])
     if "reads" in values:
         row["reads"] = json.dumps([read.to_dict() for read in values["reads"]]) if values["reads"] else None
     if "tags" in values:
@@ -157,7 +163,7 @@ def _column_values(values: dict) -> dict:
 
 
 def row_to_user_book(row, prefix: str = "") -> UserBook:
-    values = {c.name: row[prefix + c.name] for c in user_books.c if c.name != "tag_keys"}
+    values = {c.name: row[prefix + c.name] for c in user_books.c if c.name not in _KEPT}
     values["status"] = ReadingStatus(values["status"])
     values["sync_status"] = SyncStatus(values["sync_status"])
     values["rating"] = _number(values["rating"])
@@ -177,7 +183,9 @@ class SqlUserBookRepository:
     def add(self, user_book: UserBook) -> None:
         try:
             with self.engine.begin() as conn:
-                conn.execute(insert(user_books), _user_book_row(user_book))
+                keys = listing.derived_for_new_entry(conn, user_book.book_id, user_book.title, user_book.author)
+                conn.execute(insert(user_books), {**_user_book_row(user_book), **keys})
+                listing.write_tags(conn, user_book.id, user_book.user_id, user_book.date_added, user_book.tags, new=True)
         except IntegrityError:
             raise ConflictError("This book is already in the library.", field="book") from None
 
@@ -206,24 +214,11 @@ class SqlUserBookRepository:
         return _entry(row) if row else None
 
     def list_entries(self, user_id: str, query: ListQuery) -> Page:
-        key, descending = _sort_key(query.sort)
-        stmt = _joined().where(user_books.c.user_id == user_id)
-        if query.status is not None:
-            stmt = stmt.where(user_books.c.status == query.status.value)
-        if query.q:
-            pattern = "%" + query.q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            stmt = stmt.where(
-                or_(
-                    func.lower(_effective("title")).like(pattern, escape="\\"),
-                    func.lower(_effective("author")).like(pattern, escape="\\"),
-                )
-            )
-        if query.tag:
-            stmt = stmt.where(user_books.c.tag_keys.contains(f"\n{query.tag}\n", autoescape=True))
+        stmt, key, ids, descending = listing.narrowed(_joined(), self.engine.dialect.name, user_id, query)
         position = decode_cursor(user_id, query)
         if position is not None:
-            stmt = stmt.where(_after(key, descending, position, query.sort))
-        order = (key.desc(), user_books.c.id.desc()) if descending else (key.asc(), user_books.c.id.asc())
+            stmt = stmt.where(listing.after(key, ids, descending, query.sort, *read_position(position, query.sort)))
+        order = (key.desc(), ids.desc()) if descending else (key.asc(), ids.asc())
         stmt = stmt.add_columns(key.label("sort_key")).order_by(*order).limit(query.limit + 1)
         with self.engine.connect() as conn:
             rows = conn.execute(stmt).mappings().all()
@@ -249,8 +244,13 @@ class SqlUserBookRepository:
         )
         with self.engine.begin() as conn:
             if conn.execute(stmt).rowcount == 1:
+                if "title" in changes or "author" in changes:
+                    listing.refresh(conn, user_books.c.id == user_book_id)
                 row = conn.execute(select(user_books).where(user_books.c.id == user_book_id)).mappings().one()
-                return row_to_user_book(row)
+                stored = row_to_user_book(row)
+                if "tags" in changes:
+                    listing.write_tags(conn, stored.id, stored.user_id, stored.date_added, stored.tags)
+                return stored
         if self.get(user_book_id) is None:
             raise NotFoundError(f"No entry {user_book_id}.")
         raise StaleWriteError(f"Entry {user_book_id} changed since version {version}.")
@@ -274,30 +274,6 @@ def _joined():
 
 def _entry(row) -> Entry:
     return Entry(row_to_user_book(row, _UB_PREFIX), row_to_book(row))
-
-
-def _effective(name: str):
-    return func.coalesce(user_books.c[name], books.c[name], literal(""))
-
-
-def _sort_key(sort: Sort):
-    if sort is Sort.TITLE:
-        return func.lower(_effective("title")), False
-    if sort is Sort.AUTHOR:
-        return func.lower(_effective("author")), False
-    if sort is Sort.RATING:
-        return func.coalesce(user_books.c.rating, 0), True
-    return user_books.c.date_added, True
-
-
-def _after(key, descending: bool, position: dict, sort: Sort):
-    value, last_id = read_position(position, sort)
-    if sort is Sort.DATE_ADDED:
-        # Compare through the column type so the stored (naive UTC) form is used.
-        boundary = and_(user_books.c.date_added == value, user_books.c.id < last_id)
-        return or_(user_books.c.date_added < value, boundary)
-    pair, bound = tuple_(key, user_books.c.id), tuple_(literal(value), literal(last_id))
-    return pair < bound if descending else pair > bound
 
 
 class SqlSessionStore:

@@ -18,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import TypeDecorator
 
-from booklib.domain.model import FIELD_LIMITS
+from booklib.domain.model import FIELD_LIMITS, MAX_TAG_LENGTH
 
 
 class UTCDateTime(TypeDecorator):
@@ -41,6 +41,10 @@ class UTCDateTime(TypeDecorator):
             value = datetime.fromisoformat(value)
         return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
 
+
+# Sort keys compare as code points everywhere, whatever the database's locale (as Python's sorted() does).
+SORT_KEY_LENGTH = 400
+SORT_KEY = String(SORT_KEY_LENGTH).with_variant(String(SORT_KEY_LENGTH, collation="C"), "postgresql")
 
 metadata = MetaData(
     naming_convention={
@@ -104,12 +108,38 @@ user_books = Table(
     Column("notes", Text),
     Column("date_added", UTCDateTime(), nullable=False),
     Column("updated_at", UTCDateTime(), nullable=False),
+    # What listings sort and search by, from the effective title and author (the entry's own, else the
+    # book's): kept by the repository on every write of the entry or of its book (listing.py).
+    Column("title_key", SORT_KEY, nullable=False, server_default=""),
+    Column("author_key", SORT_KEY, nullable=False, server_default=""),
+    Column("search_text", Text, nullable=False, server_default=""),
+    Column("search_isbn", String(13), nullable=False, server_default=""),
+    Column("rating_key", Float, nullable=False, server_default="0"),  # the rating, 0 when unrated
     UniqueConstraint("user_id", "book_id", name="uq_user_books_user_id_book_id"),
     CheckConstraint(STATUS_CHECK, name="status"),
     CheckConstraint(RATING_CHECK, name="rating"),
     CheckConstraint("sync_status IN ('PENDING', 'SYNCED', 'FAILED')", name="sync_status"),
-    Index("ix_user_books_user_id_date_added", "user_id", "date_added"),
     Index("ix_user_books_sync_status", "sync_status"),
+    Index("ix_user_books_book_id", "book_id"),
+    # One index per listing order, each per user and ending in the id that breaks ties.
+    Index("ix_user_books_newest", "user_id", "date_added", "id"),
+    Index("ix_user_books_status", "user_id", "status", "date_added", "id"),
+    Index("ix_user_books_title", "user_id", "title_key", "id"),
+    Index("ix_user_books_author", "user_id", "author_key", "id"),
+    Index("ix_user_books_rating", "user_id", "rating_key", "id"),
+    # Search: PostgreSQL's pg_trgm indexes search_text and search_isbn (migration 0006); SQLite keeps
+    # an FTS5 trigram table beside user_books, kept by triggers (search.py).
+)
+
+# One row per tag of an entry, so that a tag's listing, newest first, is a range of one index.
+user_book_tags = Table(
+    "user_book_tags",
+    metadata,
+    Column("entry_id", String(36), ForeignKey("user_books.id", ondelete="CASCADE"), primary_key=True),
+    Column("tag_key", String(4 * MAX_TAG_LENGTH), primary_key=True),  # case folded (which may lengthen it)
+    Column("user_id", String(36), nullable=False),
+    Column("date_added", UTCDateTime(), nullable=False),
+    Index("ix_user_book_tags_listing", "user_id", "tag_key", "date_added", "entry_id"),
 )
 
 # Server-side login sessions: the cookie holds the id, the table only its SHA-256.

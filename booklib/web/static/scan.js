@@ -1,5 +1,6 @@
 // Barcode scanning on the add-book page: a photo read by the server (/api/v1/scan), or the
-// live camera read in the browser where BarcodeDetector exists. Plain ES2017, no framework.
+// live camera read in the browser (BarcodeDetector, or the vendored zxing-wasm where there is none).
+// Plain ES2017, no framework.
 (function () {
   "use strict";
 
@@ -62,7 +63,11 @@
     }
   }
 
-  if (photoInput) {
+  const photoButton = document.getElementById("scan-photo-button");
+  if (photoInput && photoButton) {
+    // The file input stays hidden (never a tab stop of its own); this button opens it.
+    photoButton.hidden = false;
+    photoButton.addEventListener("click", () => photoInput.click());
     photoInput.addEventListener("change", () => {
       const file = photoInput.files && photoInput.files[0];
       photoInput.value = ""; // so that choosing the same file again fires "change" again
@@ -71,43 +76,99 @@
   }
 
   // --- the live camera, read in the browser ---
+  // BarcodeDetector where the browser has one that reads EAN-13 (Chrome on Android, Safari on macOS);
+  // elsewhere (Safari on iPhone, Firefox) zxing-wasm, vendored under static/vendor/zxing-wasm and
+  // loaded only when the camera starts.
+  const scanBox = document.querySelector(".scan[data-decoder]");
+  const decoderBase = scanBox ? scanBox.dataset.decoder : null;
   let stream = null;
-  let detector = null;
+  let readFrame = null; // () => Promise<string[]>: the ISBN-looking codes in the current frame
   let candidate = null;
+  let timer = null;
+
+  async function nativeReader() {
+    if (!("BarcodeDetector" in window)) return null;
+    const formats = await window.BarcodeDetector.getSupportedFormats().catch(() => []);
+    if (!formats.includes("ean_13")) return null;
+    const detector = new window.BarcodeDetector({ formats: ["ean_13"] });
+    return async () => (await detector.detect(video)).map((code) => code.rawValue);
+  }
+
+  function loadScript(src) {
+    return new Promise((resolve, reject) => {
+      const script = document.createElement("script");
+      script.src = src;
+      script.onload = resolve;
+      script.onerror = () => reject(new Error("could not load " + src));
+      document.head.appendChild(script);
+    });
+  }
+
+  async function wasmReader() {
+    if (!window.ZXingWASM) await loadScript(decoderBase + "zxing-reader.js");
+    const zxing = window.ZXingWASM;
+    // Fetch the .wasm from this app, never from a CDN (the library's default).
+    await zxing.prepareZXingModule({
+      overrides: { locateFile: (path, prefix) => (path.endsWith(".wasm") ? decoderBase + path : prefix + path) },
+      fireImmediately: true,
+    });
+    const canvas = document.createElement("canvas");
+    const context = canvas.getContext("2d", { willReadFrequently: true });
+    const options = { formats: ["EAN13"], tryHarder: true, maxNumberOfSymbols: 1 };
+    return async () => {
+      const scale = Math.min(1, 1280 / (video.videoWidth || 1280));
+      canvas.width = Math.round(video.videoWidth * scale);
+      canvas.height = Math.round(video.videoHeight * scale);
+      if (!canvas.width || !canvas.height) return [];
+      context.drawImage(video, 0, 0, canvas.width, canvas.height);
+      const results = await zxing.readBarcodes(context.getImageData(0, 0, canvas.width, canvas.height), options);
+      return results.filter((r) => r.isValid).map((r) => r.text);
+    };
+  }
 
   function stopCamera() {
     if (stream) stream.getTracks().forEach((track) => track.stop());
+    if (timer) clearTimeout(timer);
     stream = null;
+    timer = null;
     candidate = null;
     video.srcObject = null;
     video.hidden = true;
-    liveButton.textContent = liveButton.dataset.label;
+    liveButton.innerHTML = liveButton.dataset.label;
   }
 
   async function detectFrame() {
+    timer = null;
     if (!stream) return;
     try {
       if (video.readyState >= 2) {
-        const codes = await detector.detect(video);
+        const codes = await readFrame();
         if (!stream) return; // stopped while this frame was being read
         for (const code of codes) {
-          if (!isIsbn13(code.rawValue)) continue;
+          if (!isIsbn13(code)) continue;
           // A single frame can misread the bars; wait until two frames agree.
-          if (code.rawValue === candidate) {
+          if (code === candidate) {
             stopCamera();
-            found(code.rawValue);
+            found(code);
             return;
           }
-          candidate = code.rawValue;
+          candidate = code;
         }
       }
     } catch (err) {
       // a frame that cannot be read yet (the camera warming up): try the next one
     }
-    requestAnimationFrame(detectFrame);
+    timer = setTimeout(detectFrame, 120);
   }
 
   async function startCamera() {
+    say("Starting the camera…");
+    try {
+      readFrame = readFrame || (await nativeReader()) || (await wasmReader());
+    } catch (err) {
+      say("The barcode reader could not be loaded. Scan a photo instead.");
+      return;
+    }
     try {
       stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: { ideal: "environment" } }, audio: false });
     } catch (err) {
@@ -115,21 +176,20 @@
       say(err && err.name === "NotAllowedError" ? "Camera access was refused." : "No camera could be opened.");
       return;
     }
-    detector = detector || new window.BarcodeDetector({ formats: ["ean_13"] });
     video.srcObject = stream;
     video.hidden = false;
     liveButton.textContent = "Stop camera";
     say("Point the camera at the barcode on the back of the book.");
     await video.play().catch(() => {});
-    requestAnimationFrame(detectFrame);
+    detectFrame();
   }
 
-  async function offerLiveScanning() {
-    if (!liveButton || !video || !("BarcodeDetector" in window)) return;
+  function offerLiveScanning() {
+    // The camera exists only on secure pages (https, or this machine); a reader is native or wasm.
+    if (!liveButton || !video || !window.isSecureContext) return;
     if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) return;
-    const formats = await window.BarcodeDetector.getSupportedFormats().catch(() => []);
-    if (!formats.includes("ean_13")) return;
-    liveButton.dataset.label = liveButton.textContent;
+    if (!("BarcodeDetector" in window) && !(typeof WebAssembly === "object" && decoderBase)) return;
+    liveButton.dataset.label = liveButton.innerHTML;
     liveButton.hidden = false;
     liveButton.addEventListener("click", () => {
       if (stream) {
