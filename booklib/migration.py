@@ -14,17 +14,19 @@ import json
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from booklib.adapters.dynamodb import books, user_books, users
+from booklib.adapters.dynamodb import books, tokens, user_books, users
 from booklib.adapters.dynamodb.batch import scan_all
 from booklib.adapters.dynamodb.guards import GUARD_PREFIX
-from booklib.adapters.dynamodb.records import Record, book_records, put_new_records, user_book_records, user_records
+from booklib.adapters.dynamodb.records import (Record, book_records, put_new_records, token_records, user_book_records,
+                                              user_records)
 from booklib.adapters.dynamodb.tables import TableNames
 from booklib.adapters.sqlite import export
 from booklib.domain.model import Book, User
+from booklib.domain.tokens import AccessToken
 
-RECORDS = {"users": user_records, "books": book_records, "user_books": user_book_records}
-KEYS = {"users": users.KEY, "books": books.KEY, "user_books": user_books.KEY}
-TABLE_ORDER = ("users", "books", "user_books")  # entries refer to users and books
+RECORDS = {"users": user_records, "books": book_records, "user_books": user_book_records, "tokens": token_records}
+KEYS = {"users": users.KEY, "books": books.KEY, "user_books": user_books.KEY, "tokens": tokens.KEY}
+TABLE_ORDER = ("users", "books", "user_books", "tokens")  # entries and tokens refer to users and books
 
 
 def records_of(engine, name: str):
@@ -42,6 +44,8 @@ def target_table(tables: TableNames, name: str) -> str:
 def describe(entity) -> str:
     if isinstance(entity, User):
         return f"user {entity.username} <{entity.email}> ({entity.id})"
+    if isinstance(entity, AccessToken):
+        return f"token {entity.name!r} of user {entity.user_id} ({entity.id})"
     if isinstance(entity, Book):
         return f"book {entity.isbn or repr(entity.title)} ({entity.id})"
     return f"entry {entity.id} (user {entity.user_id}, book {entity.book_id})"

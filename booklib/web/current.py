@@ -28,3 +28,11 @@ def backend_probe():
 
 def imports():
     return container().imports()
+
+
+def tokens():
+    return container().tokens()
+
+
+def cover_images():
+    return container().cover_images()

@@ -17,7 +17,8 @@ def test_db_upgrade_brings_an_empty_postgresql_database_to_head(tmp_path):
     from tests.support.backends import sql_engine
 
     with postgres_database(empty=True) as url:
-        env = {**os.environ, "DATABASE_URL": url, "BOOKLIB_INSTANCE_PATH": str(tmp_path / "instance")}
+        plain = url.replace("postgresql+psycopg://", "postgresql://")  # as the README writes it
+        env = {**os.environ, "DATABASE_URL": plain, "BOOKLIB_INSTANCE_PATH": str(tmp_path / "instance")}
         for _ in range(2):  # and again: nothing left to do
             done = subprocess.run([sys.executable, "-m", "flask", "--app", "booklib.web", "db", "upgrade"], cwd=PROJECT,
                                   env=env, capture_output=True, text=True, timeout=120)

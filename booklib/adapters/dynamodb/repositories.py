@@ -8,6 +8,7 @@ from .imports import DynamoImportRepository
 from .login_attempts import DynamoLoginAttempts
 from .probe import DynamoBackendProbe
 from .sessions import DynamoSessionStore
+from .tokens import DynamoTokenRepository
 from .user_books import DynamoUserBookRepository
 from .users import DynamoUserRepository
 
@@ -21,6 +22,7 @@ def make_repositories(client, tables) -> Repositories:
         sessions=DynamoSessionStore(client, tables),
         login_attempts=DynamoLoginAttempts(client, tables),
         imports=DynamoImportRepository(client, tables),
+        tokens=DynamoTokenRepository(client, tables),
     )
 
 __all__ = ["make_repositories", "DynamoBackendProbe", "DynamoBookRepository", "DynamoUserBookRepository", "DynamoUserRepository",

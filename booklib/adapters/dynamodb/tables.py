@@ -16,9 +16,10 @@ class TableNames:
     sessions: str
     login_attempts: str
     imports: str
+    tokens: str
 
     def all(self) -> tuple[str, ...]:
-        return (self.users, self.books, self.user_books, self.sessions, self.login_attempts, self.imports)
+        return (self.users, self.books, self.user_books, self.sessions, self.login_attempts, self.imports, self.tokens)
 
 
 USER_INDEX = "user-index"
@@ -92,6 +93,8 @@ def table_definitions(names: TableNames) -> list[dict]:
         _table(names.login_attempts, "attempt_key", []),
         # An import's record (part "job") and its chunks ("chunk#00003"); only records carry user_id.
         _table(names.imports, "import_id", [_index(USER_INDEX, "user_id", "created_at")], sort_key="part"),
+        # Personal access tokens, keyed by the SHA-256 of the secret (a consistent GetItem per API call).
+        _table(names.tokens, "token_hash", [_index(USER_INDEX, "user_id", "created_at")]),
     ]
 
 

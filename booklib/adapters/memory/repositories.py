@@ -36,6 +36,7 @@ from booklib.domain.ports import Repositories
 
 from .accounts import InMemoryLoginAttempts, InMemorySessionStore
 from .imports import MemoryImportRepository
+from .tokens import MemoryTokenRepository
 
 
 @dataclass
@@ -278,4 +279,5 @@ def make_repositories(store: MemoryStore | None = None) -> Repositories:
         sessions=InMemorySessionStore(),
         login_attempts=InMemoryLoginAttempts(),
         imports=MemoryImportRepository(),
+        tokens=MemoryTokenRepository(),
     )

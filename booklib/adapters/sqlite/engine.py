@@ -10,6 +10,8 @@ from sqlalchemy.engine import URL, make_url
 def engine_options(database_url: str) -> tuple[URL, dict]:
     """The URL and the create_engine() keyword arguments for it."""
     url = make_url(database_url)
+    if url.drivername in ("postgresql", "postgres"):  # the driver booklib installs ('.[postgres]'): psycopg 3
+        url = url.set(drivername="postgresql+psycopg")
     if url.drivername.startswith("postgresql"):
         # Plans made for each query's values: a generic plan, which psycopg's prepared statements get
         # after a few runs, knows neither the reader nor the needle, and may walk every reader's rows.

@@ -32,6 +32,7 @@ from booklib.domain.ports import Repositories
 
 from . import listing, schema
 from .imports import SqlImportRepository
+from .tokens import SqlTokenRepository
 from .tables import books, login_attempts, sessions, user_books, users
 
 
@@ -376,4 +377,5 @@ def make_repositories(engine: Engine) -> Repositories:
         sessions=SqlSessionStore(engine),
         login_attempts=SqlLoginAttempts(engine),
         imports=SqlImportRepository(engine),
+        tokens=SqlTokenRepository(engine),
     )

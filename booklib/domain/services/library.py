@@ -175,6 +175,9 @@ class LibraryService:
             different = {k: v for k, v in wanted.items() if getattr(entry.user_book, k) != v}
             if not different:
                 return entry
+            if different.get("title") and has_complaint(entry.user_book):
+                # The reader named the book themselves: stop saying its details could not be fetched.
+                different.update(sync_status=SyncStatus.SYNCED, sync_error=None)
             return Entry(self._write(entry.user_book, different), entry.book)
 
         return retry_on(StaleWriteError, attempt, attempts=WRITE_ATTEMPTS, base_delay=0.01,
@@ -256,6 +259,11 @@ class LibraryService:
             values["reads"] = reads_after_status((), ReadingStatus.TO_READ, status, now.date())
         return UserBook(id=new_id(), user_id=user_id, book_id="", status=status, **values,
                         date_added=date_added or now, updated_at=now)
+
+
+def has_complaint(user_book: UserBook) -> bool:
+    """The entry says its details could not be fetched (for now, or at all)."""
+    return user_book.sync_status is SyncStatus.FAILED or bool(user_book.sync_error)
 
 
 def every_entry(user_books: UserBookRepository, user_id: str) -> list[Entry]:
