@@ -29,6 +29,14 @@ KEYS = {"users": users.KEY, "books": books.KEY, "user_books": user_books.KEY, "t
 TABLE_ORDER = ("users", "books", "user_books", "tokens")  # entries and tokens refer to users and books
 
 
+def records_of(engine, name: str):
+    """The items of one source row; an entry's listing keys and derived items come from its book."""
+    if name != "user_books":
+        return RECORDS[name]
+    books = {book.id: book for batch in export.batches(engine, "books") for book in batch}
+    return lambda entity, tables: user_book_records(entity, tables, books.get(entity.book_id))
+
+
 def target_table(tables: TableNames, name: str) -> str:
     return getattr(tables, name)
 
@@ -99,7 +107,7 @@ class Migration:
     def _copy(self, name: str) -> TableReport:
         report = TableReport(name)
         table = target_table(self.tables, name)
-        make_records = RECORDS[name]
+        make_records = records_of(self.engine, name)
         self.progress.start(name, export.count(self.engine, name))
         existing = scan_all(self.client, table, KEYS[name])  # a first look; the writes check again
         for batch in export.batches(self.engine, name, self.batch_size):
@@ -161,10 +169,11 @@ def compare(engine, client, tables: TableNames, limit: int = 10) -> list[TableCo
     for name in TABLE_ORDER:
         expected: dict[str, dict] = {}
         sources = 0
+        make_records = records_of(engine, name)
         for batch in export.batches(engine, name):
             for entity in batch:
                 sources += 1
-                expected.update((record.key, record.item) for record in RECORDS[name](entity, tables))
+                expected.update((record.key, record.item) for record in make_records(entity, tables))
         actual = scan_all(client, target_table(tables, name), KEYS[name])
         differences = []
         for key, item in expected.items():

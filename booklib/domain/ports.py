@@ -36,6 +36,9 @@ class BookRepository(Protocol):
 
     def get_by_isbn(self, isbn: str) -> Book | None: ...
 
+    def get_many_by_isbn(self, isbns: list[str]) -> dict[str, Book]:
+        """The stored books of these ISBNs, by ISBN (absent ISBNs are left out): one lookup for many."""
+
     def update(self, book: Book) -> None:
         """Replace the stored fields of an existing book."""
 
@@ -45,6 +48,12 @@ class BookRepository(Protocol):
 class UserBookRepository(Protocol):
     def add(self, user_book: UserBook) -> None:
         """Store a new entry; ConflictError(field='book') if the user already has this book."""
+
+    def add_many(self, entries: list[Entry], new_book_ids: set[str]) -> set[str]:
+        """Store many entries at once (an import's rows), each with its book when that book's id is in
+        new_book_ids (a book not stored yet). An entry whose user has its book already, or whose new
+        book's ISBN is taken meanwhile, is not stored, nor is its new book: their entry ids are returned.
+        Each entry is stored whole or not at all; a failure part-way may leave some stored."""
 
     def get(self, user_book_id: str) -> UserBook | None: ...
 
