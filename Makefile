@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run run-lan serve test test-fast install benchmarks clean vendor
+.PHONY: run run-lan serve test test-fast fuzz install benchmarks clean vendor
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "booklib needs Python 3.11 or newer")'
@@ -38,6 +38,12 @@ test: $(STAMP)
 # The fast part, for a developer's edit-test loop: everything not marked slow.
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not slow" $(ARGS)
+
+# Schemathesis against the live app on both backends, longer than CI's bounded run (tests/fuzz).
+FUZZ_EXAMPLES ?= 1000
+FUZZ_SEED ?= $(shell date +%s)
+fuzz: $(STAMP)
+	BOOKLIB_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) BOOKLIB_FUZZ_SEED=$(FUZZ_SEED) $(BIN)/python -m pytest tests/fuzz -s -p no:logging --timeout 0 $(ARGS)
 
 benchmarks: $(STAMP)
 	for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done

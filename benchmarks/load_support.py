@@ -28,7 +28,7 @@ BIN = Path(sys.executable).parent
 def app_server(backend: str, instance: str, stub, log: Path, workers: int = 4, threads: int = 4):
     """The app's base URL, served by gunicorn (4 workers of 4 threads unless told, background threads for the jobs)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT), "BOOKLIB_INSTANCE_PATH": instance, "BOOKLIB_BACKEND": backend,
-           "BOOKLIB_TASKS": "thread", "GOOGLE_BOOKS_API_URL": stub.google_url, "OPEN_LIBRARY_URL": stub.open_library_url,
+           "BOOKLIB_TASKS": "thread", "GOOGLE_BOOKS_API_URL": stub.google_url, "OPEN_LIBRARY_URL": stub.open_library_url, "OPEN_LIBRARY_COVERS_URL": stub.open_library_url,
            "GOOGLE_BOOKS_MIN_INTERVAL": "0", "METADATA_TIMEOUT": "5"}
     with contextlib.ExitStack() as stack:
         if backend == "dynamodb":

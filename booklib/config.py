@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import tempfile
 from dataclasses import dataclass, fields
@@ -38,6 +39,7 @@ class Settings:
     sessions_table: str = ""
     login_attempts_table: str = ""
     imports_table: str = ""
+    tokens_table: str = ""
     stats_table: str = ""
     # How long a login lasts (a server-side session: logging out ends it everywhere).
     session_lifetime_days: float = 30.0
@@ -48,6 +50,10 @@ class Settings:
     google_books_api_url: str = "https://www.googleapis.com/books/v1"
     google_books_api_key: str | None = None
     open_library_url: str = "https://openlibrary.org"
+    # Open Library's cover service: a book's cover by ISBN when its metadata names none.
+    open_library_covers_url: str = "https://covers.openlibrary.org"
+    # The S3 bucket covers are kept in on the DynamoDB backend (locally: <instance>/covers).
+    covers_bucket: str = ""
     # Seconds between calls to Google Books; without an API key Google allows about one a second.
     google_books_min_interval: float | None = None
     metadata_timeout: float = 10.0
@@ -102,6 +108,7 @@ class Settings:
             sessions_table=env.get("SESSIONS_TABLE") or f"BookLibrary-Sessions-{environment}",
             login_attempts_table=env.get("LOGIN_ATTEMPTS_TABLE") or f"BookLibrary-LoginAttempts-{environment}",
             imports_table=env.get("IMPORTS_TABLE") or f"BookLibrary-Imports-{environment}",
+            tokens_table=env.get("TOKENS_TABLE") or f"BookLibrary-Tokens-{environment}",
             stats_table=env.get("STATS_TABLE") or f"BookLibrary-Stats-{environment}",
             session_lifetime_days=_float(env, "SESSION_LIFETIME_DAYS") or cls.session_lifetime_days,
             metadata_queue_url=env.get("METADATA_QUEUE_URL") or None,
@@ -110,6 +117,8 @@ class Settings:
             google_books_api_url=(env.get("GOOGLE_BOOKS_API_URL") or cls.google_books_api_url).rstrip("/"),
             google_books_api_key=env.get("GOOGLE_BOOKS_API_KEY") or None,
             open_library_url=(env.get("OPEN_LIBRARY_URL") or cls.open_library_url).rstrip("/"),
+            open_library_covers_url=(env.get("OPEN_LIBRARY_COVERS_URL") or cls.open_library_covers_url).rstrip("/"),
+            covers_bucket=env.get("COVERS_BUCKET") or default_bucket_name(f"booklib-covers-{environment}"),
             google_books_min_interval=_float(env, "GOOGLE_BOOKS_MIN_INTERVAL"),
             metadata_timeout=_float(env, "METADATA_TIMEOUT") or cls.metadata_timeout,
             metadata_job_budget=_float(env, "METADATA_JOB_BUDGET") or cls.metadata_job_budget,
@@ -173,6 +182,11 @@ class Settings:
             finally:
                 os.unlink(draft)
         return self.replace(secret_key=path.read_text().strip())
+
+
+def default_bucket_name(name: str) -> str:
+    """S3 names are lower-case letters, digits and hyphens."""
+    return re.sub(r"[^a-z0-9-]+", "-", name.lower()).strip("-")[:63]
 
 
 def _float(env: dict, name: str) -> float | None:

@@ -14,11 +14,13 @@ from dependency_injector import containers, providers
 from booklib.config import Settings
 from booklib.domain.services import (
     AccountService,
+    CoverService,
     ImportService,
     JobRunner,
     LibraryService,
     MetadataSyncService,
     ScanService,
+    TokenService,
     StatsService,
 )
 
@@ -125,14 +127,19 @@ def _password_hasher():
     return WerkzeugPasswordHasher()
 
 
-def _metadata_provider(settings: dict):
+def _metadata_session(settings: dict):
+    from booklib.adapters.metadata.http import make_session
+
+    config = Settings(**settings)
+    return make_session(retries=config.metadata_retries, backoff=config.metadata_backoff)
+
+
+def _metadata_provider(settings: dict, session):
     from booklib.adapters.metadata.chain import ChainProvider
     from booklib.adapters.metadata.google_books import GoogleBooksProvider
-    from booklib.adapters.metadata.http import make_session
     from booklib.adapters.metadata.open_library import OpenLibraryProvider
 
     config = Settings(**settings)
-    session = make_session(retries=config.metadata_retries, backoff=config.metadata_backoff)
     return ChainProvider(
         [
             GoogleBooksProvider(
@@ -145,6 +152,42 @@ def _metadata_provider(settings: dict):
             OpenLibraryProvider(config.open_library_url, session, timeout=config.metadata_timeout),
         ]
     )
+
+
+def _cover_source(session, covers_url: str, timeout: float):
+    from booklib.adapters.metadata.covers import HttpCoverSource
+
+    return HttpCoverSource(session, covers_url, timeout=timeout)
+
+
+def _cover_imaging():
+    from booklib.adapters.covers.pillow import PillowCoverImaging
+
+    return PillowCoverImaging()
+
+
+def _filesystem_covers(instance_path: str):
+    from booklib.adapters.covers.filesystem import FilesystemCoverStore
+
+    return FilesystemCoverStore(f"{instance_path}/covers")
+
+
+def _s3_client(session, endpoint_url: str | None):
+    from booklib.adapters.covers.s3 import CLIENT_OPTIONS
+
+    return _aws_client(session, "s3", endpoint_url, CLIENT_OPTIONS)
+
+
+def _s3_covers(client, bucket: str):
+    from booklib.adapters.covers.s3 import S3CoverStore
+
+    return S3CoverStore(client, bucket)
+
+
+def _s3_provisioner(client, bucket: str):
+    from booklib.adapters.covers.s3 import S3BucketProvisioner
+
+    return S3BucketProvisioner(client, bucket)
 
 
 def _thread_queue(container, max_workers: int):
@@ -219,6 +262,7 @@ class Container(containers.DeclarativeContainer):
     sqs_client = providers.Singleton(_sqs_client, aws_session, config.aws_endpoint_url, False)
     sqs_poll_client = providers.Singleton(_sqs_client, aws_session, config.aws_endpoint_url, True)
     ssm_client = providers.Singleton(_ssm_client, aws_session, config.aws_endpoint_url)
+    s3_client = providers.Singleton(_s3_client, aws_session, config.aws_endpoint_url)
     secret_key_store = providers.Singleton(_secret_key_store, ssm_client, config.secret_key_parameter)
     dynamodb_tables = providers.Singleton(
         _dynamodb_tables,
@@ -228,11 +272,13 @@ class Container(containers.DeclarativeContainer):
         config.sessions_table,
         config.login_attempts_table,
         config.imports_table,
+        config.tokens_table,
         config.stats_table,
     )
     aws_provisioners = providers.List(
         providers.Factory(_dynamodb_provisioner, dynamodb_client, dynamodb_tables),
         providers.Factory(_sqs_provisioner, sqs_client, config.environment),
+        providers.Factory(_s3_provisioner, s3_client, config.covers_bucket),
     )
 
     # The chosen backend's repositories, as one bundle (booklib.domain.ports.Repositories).
@@ -244,10 +290,24 @@ class Container(containers.DeclarativeContainer):
     backend_probe = storage.provided.probe
 
     password_hasher = providers.Singleton(_password_hasher)
-    metadata_provider = providers.Singleton(_metadata_provider, config)
+    metadata_session = providers.Singleton(_metadata_session, config)
+    metadata_provider = providers.Singleton(_metadata_provider, config, metadata_session)
+
+    # Covers kept at home: a folder beside the SQL database, an S3 bucket beside DynamoDB.
+    cover_store = providers.Selector(
+        config.backend,
+        sqlite=providers.Singleton(_filesystem_covers, config.instance_path),
+        dynamodb=providers.Singleton(_s3_covers, s3_client, config.covers_bucket),
+    )
+    cover_source = providers.Singleton(_cover_source, metadata_session, config.open_library_covers_url,
+                                       config.metadata_timeout)
+    cover_imaging = providers.Singleton(_cover_imaging)
+    covers = providers.Singleton(CoverService, cover_store, cover_source, cover_imaging)
+    # What pages read: the store alone (the api function never loads Pillow or an HTTP session for it).
+    cover_images = providers.Singleton(CoverService, cover_store)
     metadata_sync = providers.Singleton(
         MetadataSyncService, storage.provided.books, storage.provided.user_books, metadata_provider,
-        config.metadata_job_budget,
+        config.metadata_job_budget, covers=covers,
     )
     task_queue = providers.Selector(
         config.tasks,
@@ -265,6 +325,7 @@ class Container(containers.DeclarativeContainer):
         storage.provided.login_attempts,
         books=storage.provided.books,
         user_books=storage.provided.user_books,
+        tokens=storage.provided.tokens,
         session_lifetime_days=config.session_lifetime_days,
     )
     library = providers.Singleton(LibraryService, storage.provided.books, storage.provided.user_books, task_queue)
@@ -274,6 +335,7 @@ class Container(containers.DeclarativeContainer):
     jobs = providers.Singleton(JobRunner, metadata_sync, imports)
     sqs_poller = providers.Factory(_sqs_poller, sqs_poll_client.provider, config.metadata_queue_url, jobs.provider)
     scanner = providers.Singleton(ScanService, barcode_reader)
+    tokens = providers.Singleton(TokenService, storage.provided.tokens, storage.provided.users)
     # Locally: a thread in the serving process requeues pending jobs (on AWS a scheduled Lambda does).
     # Thread-safe: a gunicorn worker's threads meet its first requests together, and two sweepers in one
     # process would both resume the jobs left pending.

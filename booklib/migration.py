@@ -14,19 +14,29 @@ import json
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from booklib.adapters.dynamodb import books, user_books, users
+from booklib.adapters.dynamodb import books, tokens, user_books, users
 from booklib.adapters.dynamodb.batch import scan_all
 from booklib.adapters.dynamodb.guards import GUARD_PREFIX
-from booklib.adapters.dynamodb.records import Record, book_records, put_new_records, user_book_records, user_records
+from booklib.adapters.dynamodb.records import (Record, book_records, put_new_records, token_records, user_book_records,
+                                              user_records)
 from booklib.adapters.dynamodb.tables import TableNames
 from booklib.adapters.dynamodb import stats as dynamo_stats
 from booklib.adapters.sqlite import export
 from booklib.adapters.sqlite import stats as sql_stats
 from booklib.domain.model import Book, User
+from booklib.domain.tokens import AccessToken
 
-RECORDS = {"users": user_records, "books": book_records, "user_books": user_book_records}
-KEYS = {"users": users.KEY, "books": books.KEY, "user_books": user_books.KEY}
-TABLE_ORDER = ("users", "books", "user_books")  # entries refer to users and books
+RECORDS = {"users": user_records, "books": book_records, "user_books": user_book_records, "tokens": token_records}
+KEYS = {"users": users.KEY, "books": books.KEY, "user_books": user_books.KEY, "tokens": tokens.KEY}
+TABLE_ORDER = ("users", "books", "user_books", "tokens")  # entries and tokens refer to users and books
+
+
+def records_of(engine, name: str):
+    """The items of one source row; an entry's listing keys and derived items come from its book."""
+    if name != "user_books":
+        return RECORDS[name]
+    books = {book.id: book for batch in export.batches(engine, "books") for book in batch}
+    return lambda entity, tables: user_book_records(entity, tables, books.get(entity.book_id))
 
 
 def target_table(tables: TableNames, name: str) -> str:
@@ -36,6 +46,8 @@ def target_table(tables: TableNames, name: str) -> str:
 def describe(entity) -> str:
     if isinstance(entity, User):
         return f"user {entity.username} <{entity.email}> ({entity.id})"
+    if isinstance(entity, AccessToken):
+        return f"token {entity.name!r} of user {entity.user_id} ({entity.id})"
     if isinstance(entity, Book):
         return f"book {entity.isbn or repr(entity.title)} ({entity.id})"
     return f"entry {entity.id} (user {entity.user_id}, book {entity.book_id})"
@@ -124,7 +136,7 @@ class Migration:
     def _copy(self, name: str) -> TableReport:
         report = TableReport(name)
         table = target_table(self.tables, name)
-        make_records = RECORDS[name]
+        make_records = records_of(self.engine, name)
         self.progress.start(name, export.count(self.engine, name))
         existing = scan_all(self.client, table, KEYS[name])  # a first look; the writes check again
         for batch in export.batches(self.engine, name, self.batch_size):
@@ -188,10 +200,11 @@ def compare(engine, client, tables: TableNames, limit: int = 10) -> list[TableCo
     for name in TABLE_ORDER:
         expected: dict[str, dict] = {}
         sources = 0
+        make_records = records_of(engine, name)
         for batch in export.batches(engine, name):
             for entity in batch:
                 sources += 1
-                expected.update((record.key, record.item) for record in RECORDS[name](entity, tables))
+                expected.update((record.key, record.item) for record in make_records(entity, tables))
         actual = scan_all(client, target_table(tables, name), KEYS[name])
         differences = []
         for key, item in expected.items():

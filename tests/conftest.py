@@ -56,6 +56,7 @@ def settings(tmp_path, stub) -> Settings:
         tasks="inline",
         google_books_api_url=stub.google_url,
         open_library_url=stub.open_library_url,
+        open_library_covers_url=stub.open_library_url,
         google_books_min_interval=0.0,
         metadata_timeout=5.0,
         metadata_backoff=0.01,
@@ -90,11 +91,15 @@ def app(settings, backend, monkeypatch):
         # The same client the container would build, from a session shared by the tests (faster).
         container.dynamodb_client.override(providers.Object(client_for(settings.aws_endpoint_url)))
         ensure_tables(container.dynamodb_client(), container.dynamodb_tables())
+        container.s3_client().create_bucket(Bucket=settings.covers_bucket)  # covers beside DynamoDB
         yield _testing(create_app(settings, container))
 
 
 def _testing(app):
+    from tests.support.openapi import ValidatingClient
+
     app.config.update(TESTING=True, WTF_CSRF_ENABLED=False)
+    app.test_client_class = ValidatingClient  # every API answer checked against the OpenAPI document
     return app
 
 

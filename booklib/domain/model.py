@@ -10,6 +10,7 @@ import uuid
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
 
+from .covers import stored_cover
 from .errors import ValidationError
 
 
@@ -385,7 +386,7 @@ class Entry:
             "title": self.value("title"),
             "author": self.value("author"),
             "genre": self.value("genre"),
-            "cover_image_url": book.cover_image_url,
+            "cover_image_url": stored_cover(book.cover_image_url),
             "description": self.value("description"),
             "page_count": self.value("page_count"),
             "status": ub.status.value,
@@ -417,10 +418,11 @@ class BookMetadata:
     @classmethod
     def from_provider(cls, source: str, **fields) -> "BookMetadata":
         """What a provider answered, made safe to store: text only (anything else is dropped), trimmed,
-        cut to the field limits, and a cover only as an https URL."""
+        cut to the field limits, and a cover only as a web URL (where the job fetches it from; pages
+        never load it)."""
         texts = {name: _clipped(fields.get(name), FIELD_LIMITS[name]) for name in EDITABLE_FIELDS}
         cover = _clipped(fields.get("cover_image_url"), MAX_COVER_URL_LENGTH)
-        if cover and not cover.lower().startswith("https://"):
+        if cover and not cover.lower().startswith(("https://", "http://")):
             cover = None
         pages = fields.get("page_count")
         pages = pages if isinstance(pages, int) and not isinstance(pages, bool) and 0 < pages <= MAX_PAGE_COUNT else None

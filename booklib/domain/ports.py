@@ -8,6 +8,7 @@ from typing import Protocol, runtime_checkable
 
 from .imports.jobs import ImportJob, ImportStatus, RowResult
 from .imports.reader import ImportRow
+from .tokens import AccessToken
 from .model import Book, BookMetadata, Entry, ListQuery, LoginFailures, Page, Session, User, UserBook
 
 
@@ -35,6 +36,9 @@ class BookRepository(Protocol):
 
     def get_by_isbn(self, isbn: str) -> Book | None: ...
 
+    def get_many_by_isbn(self, isbns: list[str]) -> dict[str, Book]:
+        """The stored books of these ISBNs, by ISBN (absent ISBNs are left out): one lookup for many."""
+
     def update(self, book: Book) -> None:
         """Replace the stored fields of an existing book."""
 
@@ -44,6 +48,12 @@ class BookRepository(Protocol):
 class UserBookRepository(Protocol):
     def add(self, user_book: UserBook) -> None:
         """Store a new entry; ConflictError(field='book') if the user already has this book."""
+
+    def add_many(self, entries: list[Entry], new_book_ids: set[str]) -> set[str]:
+        """Store many entries at once (an import's rows), each with its book when that book's id is in
+        new_book_ids (a book not stored yet). An entry whose user has its book already, or whose new
+        book's ISBN is taken meanwhile, is not stored, nor is its new book: their entry ids are returned.
+        Each entry is stored whole or not at all; a failure part-way may leave some stored."""
 
     def get(self, user_book_id: str) -> UserBook | None: ...
 
@@ -130,6 +140,26 @@ class ImportRepository(Protocol):
         """Imports queued or running, of every user (a stopped process leaves them)."""
 
 
+class TokenRepository(Protocol):
+    """Personal access tokens, found by the SHA-256 of their secret (tokens.token_hash)."""
+
+    def add(self, token: AccessToken) -> None: ...
+
+    def get_by_hash(self, token_hash: str) -> AccessToken | None:
+        """None when unknown or revoked (read consistently: a revoked token stops at once)."""
+
+    def list_for_user(self, user_id: str) -> list[AccessToken]:
+        """The user's tokens, newest first."""
+
+    def touch(self, token_hash: str, when: datetime) -> None:
+        """Set last_used_at; a token revoked meanwhile stays revoked (nothing is written back)."""
+
+    def delete(self, user_id: str, token_id: str) -> bool:
+        """Revoke; False when there is no such token of this user (another user's included)."""
+
+    def delete_for_user(self, user_id: str) -> None: ...
+
+
 @dataclass(frozen=True)
 class StoredStats:
     """A reader's stats as storage keeps them: counters (booklib.domain.stats), None while never built
@@ -166,6 +196,7 @@ class Repositories:
     sessions: SessionStore
     login_attempts: LoginAttempts
     imports: ImportRepository
+    tokens: TokenRepository
     stats: StatsRepository | None = None
 
 
@@ -186,6 +217,42 @@ class MetadataProvider(Protocol):
 
         Raises MetadataUnavailableError when the provider cannot answer now (timeouts, 429, 5xx, an
         answer of the wrong shape, no time left)."""
+
+
+class CoverSource(Protocol):
+    """Where covers come from: the book services, over the network."""
+
+    def fetch(self, isbn: str, hint: str | None = None, deadline: float | None = None) -> bytes | None:
+        """The best cover image of the book, as the service sent it: from `hint` (the URL its metadata
+        gave) when there is one there, else from the cover services by ISBN; None when none has one
+        (a missing cover is never a placeholder image). With a deadline (time.monotonic() seconds) no
+        attempt runs past it.
+
+        Raises MetadataUnavailableError when no image came and a service could not answer now."""
+
+
+class CoverImaging(Protocol):
+    def renditions(self, image: bytes) -> dict[str, bytes] | None:
+        """JPEG images of every size in booklib.domain.covers.COVER_SIZES, each fitting its box; None
+        when the image is a placeholder (a few pixels wide).
+
+        Raises InvalidImageError for data that is not an image, ImageTooLargeError for one whose pixel
+        count is over the limit (checked before decoding)."""
+
+
+class CoverStore(Protocol):
+    """Cover images kept at home, by book id and size (booklib.domain.covers.COVER_SIZES): JPEG bytes.
+    Keys are checked (check_cover_key): a key that is not a cover raises ValueError, never reaches storage."""
+
+    def put(self, book_id: str, images: dict[str, bytes]) -> None:
+        """Store these sizes of the book's cover, each replacing the one before; a reader never sees
+        half an image."""
+
+    def get(self, book_id: str, size: str) -> bytes | None:
+        """The image, or None when none is stored."""
+
+    def delete(self, book_id: str) -> None:
+        """Forget every size of the book's cover; none stored is no error."""
 
 
 class PasswordHasher(Protocol):

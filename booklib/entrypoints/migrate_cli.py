@@ -63,7 +63,7 @@ def open_target(container, settings):
     tables = container.dynamodb_tables()
     try:
         client = container.dynamodb_client()
-        for name in (tables.users, tables.books, tables.user_books):  # what the migration writes
+        for name in (tables.users, tables.books, tables.user_books, tables.tokens):  # what the migration writes
             client.describe_table(TableName=name)
     except NoCredentialsError:
         raise Refused("No AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (any values for "

@@ -12,7 +12,8 @@ from booklib import __version__
 from booklib.config import Settings
 from booklib.container import Container, build_container
 
-from . import account, api, auth, books, errors, exports, health, imports, login, security, stats
+from . import account, api, auth, books, covers, errors, exports, health, imports, login, security, stats
+from . import account_tokens, api_docs, api_http, api_tokens, tokens  # noqa: F401  (the *_tokens modules add routes)
 
 log = logging.getLogger(__name__)
 # Python before 3.13 does not know these two; served with the right type, browsers take them as they are.
@@ -24,7 +25,7 @@ csrf = CSRFProtect()
 def create_app(settings: Settings | None = None, container: Container | None = None) -> Flask:
     settings = settings or Settings.from_env()
     if not logging.getLogger().handlers:  # `flask run` configures no logging of its own
-        logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s [%(request_id)s]: %(message)s")
         logging.getLogger("booklib").setLevel(logging.INFO)
     container = container or build_container(settings)
     if settings.is_local:
@@ -52,6 +53,8 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     csrf.init_app(app)
     security.init_app(app, settings)
     login.init_app(app)
+    tokens.init_app(app)
+    api_http.init_app(app)
     errors.init_app(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(auth.bp)
@@ -60,6 +63,8 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.register_blueprint(imports.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(exports.bp)
+    app.register_blueprint(api_docs.bp)
+    covers.init_app(app)
     app.register_blueprint(stats.bp)
     csrf.exempt(api.bp)
 

@@ -8,6 +8,7 @@ from booklib.domain.imports.jobs import OUTCOMES
 from booklib.domain.model import ENTRY_FIELDS, ListQuery, names
 
 from . import current
+from .api_http import conditional
 from .login import client_address, end_session, start_session
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -78,6 +79,7 @@ def me():
 
 @bp.get("/books")
 @login_required
+@conditional
 def list_books():
     args = request.args
     query = ListQuery.parse(args.get("status"), args.get("q"), args.get("sort"), args.get("limit"), args.get("cursor"),
@@ -153,6 +155,7 @@ def start_import():
 
 @bp.get("/imports")
 @login_required
+@conditional
 def list_imports():
     return jsonify(imports=[job.to_dict() for job in current.imports().list(current_user.id)])
 

@@ -131,7 +131,8 @@ def _add_from_form(form: AddBookForm):
 @login_required
 def detail(entry_id: str):
     entry = current.library().get_entry(current_user.id, entry_id)
-    waiting = entry.user_book.sync_status is SyncStatus.PENDING
+    # Waiting on a lookup under way; one waiting to retry after an unreachable service says so instead.
+    waiting = entry.user_book.sync_status is SyncStatus.PENDING and not entry.user_book.sync_error
     # A lookup takes seconds; past this the page stops reloading itself and offers "Try again".
     overdue = waiting and utcnow() - entry.user_book.updated_at > PENDING_RELOAD_LIMIT
     return render_template("books/detail.html", entry=entry, book=entry.to_dict(), form=ConfirmForm(),

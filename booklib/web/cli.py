@@ -20,7 +20,7 @@ def db_upgrade():
 
 @aws_cli.command("bootstrap")
 def aws_bootstrap():
-    """Create the DynamoDB tables and the SQS queue + dead-letter queue (idempotent); print what exists."""
+    """Create the DynamoDB tables, the SQS queue + dead-letter queue and the covers bucket (idempotent); print what exists."""
     for provisioner in _container().aws_provisioners():
         for line in provisioner.ensure():
             click.echo(line)

@@ -30,5 +30,11 @@ def imports():
     return container().imports()
 
 
+def tokens():
+    return container().tokens()
+
+
+def cover_images():
+    return container().cover_images()
 def stats():
     return container().stats()

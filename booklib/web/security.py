@@ -48,8 +48,8 @@ CSP_DIRECTIVES = (
     # it allows no JavaScript eval and no inline script.
     "script-src 'self' 'wasm-unsafe-eval'",
     "style-src 'self'",
-    # Covers are hot-linked from Google Books / Open Library over https.
-    "img-src 'self' https: data:",
+    # Covers are served by the app itself (booklib/web/covers.py): the browser never asks a third party.
+    "img-src 'self' data:",
     # The live camera (scan.js) plays a MediaStream through video.srcObject, which CSP does not
     # govern, so no blob: is needed here.
     "media-src 'self'",

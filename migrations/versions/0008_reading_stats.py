@@ -1,7 +1,7 @@
 """reading stats: per-user counters and yearly goals
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 Create Date: 2026-11-22
 
 Counters are built from a reader's library the first time their stats are shown (then kept up to
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008"
-down_revision = "0006"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 

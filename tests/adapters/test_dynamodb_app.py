@@ -70,12 +70,13 @@ def test_aws_bootstrap_creates_the_tables_once_and_then_reports_them(app_without
 
     first = runner.invoke(args=["aws", "bootstrap"])
     assert first.exit_code == 0, first.output
-    assert first.output.count("Created table") == 7 and "user-index" in first.output  # stats included
+    assert first.output.count("Created table") == 8 and "user-index" in first.output  # tokens and stats included
     assert first.output.count("TTL on expires_at") == 2
+    assert f"S3 bucket {settings.covers_bucket}: created (covers)" in first.output
 
     second = runner.invoke(args=["aws", "bootstrap"])
     assert second.exit_code == 0, second.output
-    assert "Created" not in second.output
+    assert "Created" not in second.output and f"S3 bucket {settings.covers_bucket}: exists (covers)" in second.output
     for name in (settings.users_table, settings.books_table, settings.user_books_table, settings.sessions_table,
                  settings.login_attempts_table, settings.stats_table):
         assert f"Table {name} exists" in second.output
@@ -90,7 +91,7 @@ def test_an_unreachable_endpoint_is_logged_with_its_address_and_answered_without
     from tests.support.moto_server import free_port
 
     url = f"http://127.0.0.1:{free_port()}"  # nothing listens there
-    probe = DynamoBackendProbe(client_for(url, attempts=1), TableNames("U", "B", "UB", "S", "LA", "I"))
+    probe = DynamoBackendProbe(client_for(url, attempts=1), TableNames("U", "B", "UB", "S", "LA", "I", "T"))
     with pytest.raises(BackendNotReadyError) as caught:
         probe.check()
     assert caught.value.message == "Cannot reach DynamoDB (see the log)."

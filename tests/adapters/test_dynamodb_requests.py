@@ -3,7 +3,8 @@
 import pytest
 
 from booklib.adapters.dynamodb.batch import batch_get
-from booklib.adapters.dynamodb.items import book_item, user_book_item
+from booklib.adapters.dynamodb.entry_index import entry_items
+from booklib.adapters.dynamodb.items import book_item
 from booklib.domain.model import ListQuery, ReadingStatus, Sort
 from tests.contract.builders import a_book, a_user, an_entry
 from tests.support.backends import dynamodb_storage_on
@@ -25,7 +26,8 @@ def storage(request):
 
 
 def shelve(storage, n: int):
-    """n entries written straight into the tables (BatchWriteItem): only reads are counted here."""
+    """n entries (with their listing items) written straight into the tables (BatchWriteItem): only reads
+    are counted here."""
     user = a_user("counted")
     storage.users.add(user)
     items = []
@@ -33,7 +35,7 @@ def shelve(storage, n: int):
         book = a_book(None, title=f"Title {i:03d}", author=f"Author {i % 7}")
         status = ReadingStatus.READ if i % 2 else ReadingStatus.READING
         items.append((storage.books.table, book_item(book)))
-        items.append((storage.user_books.table, user_book_item(an_entry(user, book, minutes=i, status=status))))
+        items += [(storage.user_books.table, item) for item in entry_items(an_entry(user, book, minutes=i, status=status), book)]
     client = storage.user_books.client
     for start in range(0, len(items), 25):
         requests = {}
@@ -68,6 +70,8 @@ def test_filtered_and_sorted_pages_stay_within_three_requests(storage):
         ListQuery(limit=100, sort=Sort.TITLE),
         ListQuery(limit=100, sort=Sort.RATING),
         ListQuery(limit=100, q="title"),
+        ListQuery(limit=100, sort=Sort.AUTHOR, status=ReadingStatus.READING),
+        ListQuery(limit=20, q="title 01", sort=Sort.TITLE),
     ):
         page, counter = counted(storage, user, query)
         assert page.items, query

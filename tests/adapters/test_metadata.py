@@ -57,27 +57,28 @@ def open_library(stub, session):
 # --- mapping
 
 
-def test_google_maps_the_recorded_english_volume(google):
+def test_google_maps_the_recorded_english_volume(stub, google):
     meta = google.lookup(JOSIE)
     assert meta.title == "Everything is Beautiful and Everything Hurts"
     assert meta.author == "Josie Shapiro"
     assert meta.genre == "Fiction"
     assert meta.description.startswith("The stunning debut novel by the winner of the Allen & Unwin")
-    # thumbnail is the largest link in the recording; https, no page-curl effect
+    # thumbnail is the largest link in the recording; no page-curl effect (on the stub, which stands in
+    # for books.google.com over plain http, the scheme stays; see test_google_covers_are_https)
     assert meta.cover_image_url == (
-        "https://books.google.com/books/content?id=iEGqEAAAQBAJ&printsec=frontcover&img=1&zoom=1&source=gbs_api"
+        f"{stub.open_library_url}/books/content?id=iEGqEAAAQBAJ&printsec=frontcover&img=1&zoom=1&source=gbs_api"
     )
     assert meta.source == "Google Books"
 
 
-def test_google_maps_the_recorded_japanese_volume_without_categories(google):
+def test_google_maps_the_recorded_japanese_volume_without_categories(stub, google):
     meta = google.lookup(UCHU)
     assert meta.title == "宇宙の話をしよう"
     assert meta.author == "小野雅裕"
     assert meta.genre is None
     assert meta.description == "NASAのと娘による宇宙探査のストーリー。"
     assert meta.cover_image_url == (
-        "https://books.google.com/books/content?id=GjASzgEACAAJ&printsec=frontcover&img=1&zoom=1&source=gbs_api"
+        f"{stub.open_library_url}/books/content?id=GjASzgEACAAJ&printsec=frontcover&img=1&zoom=1&source=gbs_api"
     )
 
 
@@ -108,7 +109,7 @@ def test_google_subtitle_authors_largest_cover_and_matching_item(stub, google):
         title="Dune: Deluxe Edition",
         author="Frank Herbert, Brian Herbert",
         genre="Fiction / Science Fiction",
-        cover_image_url="https://books.google.com/l?id=x&zoom=3&source=gbs_api",
+        cover_image_url=f"{stub.open_library_url}/l?id=x&zoom=3&source=gbs_api",
         description=None,
         source="Google Books",
     )
@@ -120,7 +121,7 @@ def test_open_library_maps_the_recorded_answer(stub, open_library):
         title="Use of Weapons",
         author="Iain M. Banks",
         genre="Fiction",
-        cover_image_url="https://covers.openlibrary.org/b/id/2379038-L.jpg",
+        cover_image_url=f"{stub.open_library_url}/b/id/2379038-L.jpg?default=false",  # a 404, not a 1x1 placeholder
         description=None,
         source="Open Library",
         page_count=480,
@@ -139,7 +140,25 @@ def test_open_library_maps_the_recorded_answer(stub, open_library):
 def test_open_library_description_forms(stub, open_library, extra, expected):
     stub.add_open_library(UNKNOWN, {"title": "T", "subtitle": "S", "cover": {"small": "http://c/s.jpg"}, **extra})
     meta = open_library.lookup(UNKNOWN)
-    assert (meta.title, meta.description, meta.cover_image_url) == ("T: S", expected, "https://c/s.jpg")
+    assert (meta.title, meta.description, meta.cover_image_url) == ("T: S", expected, "http://c/s.jpg?default=false")
+
+
+def test_google_covers_are_https_without_the_page_curl():
+    from booklib.adapters.metadata.google_books import _cover
+
+    links = {"smallThumbnail": "http://books.google.com/c?id=x&zoom=5&edge=curl",
+             "thumbnail": "http://books.google.com/books/content?id=x&printsec=frontcover&img=1&zoom=1&edge=curl&source=gbs_api"}
+    assert _cover(links, secure=True) == (
+        "https://books.google.com/books/content?id=x&printsec=frontcover&img=1&zoom=1&source=gbs_api")
+
+
+def test_open_library_covers_are_https_and_asked_without_a_placeholder():
+    from booklib.adapters.metadata.open_library import cover_url
+
+    assert cover_url("http://covers.openlibrary.org/b/id/1-L.jpg") == "https://covers.openlibrary.org/b/id/1-L.jpg?default=false"
+    assert cover_url("https://covers.openlibrary.org/b/id/1-L.jpg?default=true") == (
+        "https://covers.openlibrary.org/b/id/1-L.jpg?default=false")
+    assert cover_url(None) is None
 
 
 # --- chain

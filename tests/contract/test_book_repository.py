@@ -52,3 +52,13 @@ def test_delete_removes_book_and_frees_its_isbn(storage):
 def test_simultaneous_adds_of_one_isbn_create_one_book(storage):
     outcomes = race(storage.books.add, [a_book("9780316030571") for _ in range(30)])
     assert outcomes.count("won") == 1
+
+
+def test_books_are_found_by_many_isbns_at_once(storage):
+    one, two = a_book("9780261103344", title="One"), a_book("9780316030571", title="Two")
+    storage.books.add(one)
+    storage.books.add(two)
+    storage.books.add(a_book(None, title="No ISBN"))
+    found = storage.books.get_many_by_isbn(["9780261103344", "9780316030571", "9784815602666", "9780261103344"])
+    assert found == {"9780261103344": one, "9780316030571": two}
+    assert storage.books.get_many_by_isbn([]) == {}

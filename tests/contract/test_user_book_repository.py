@@ -299,6 +299,28 @@ def test_search_matches_an_isbn(storage, reader):
     assert [e.value("title") for e in walk(storage, reader.id, ListQuery(q="0261103"))] == ["The Hobbit"]
 
 
+def test_many_entries_are_added_at_once_and_a_taken_one_alone_is_left_out(storage, reader):
+    from booklib.domain.model import Entry
+
+    shelved = a_book("9780261103344", title="Shelved")
+    storage.books.add(shelved)
+    storage.user_books.add(an_entry(reader, shelved))
+    taken_isbn = a_book("9780316030571", title="Someone else's")
+    storage.books.add(taken_isbn)
+    new_books = [a_book(None, title=f"Hand {i}") for i in range(40)] + [a_book("9784815602666", title="New ISBN")]
+    entries = [Entry(an_entry(reader, book, minutes=i), book) for i, book in enumerate(new_books)]
+    twice = Entry(an_entry(reader, shelved), shelved)  # this reader has it already
+    clash = a_book("9780316030571", title="Same ISBN, other id")  # its ISBN has a book already
+    clashing = Entry(an_entry(reader, clash), clash)
+    ids = {book.id for book in new_books} | {clash.id}
+    taken = storage.user_books.add_many([*entries[:20], twice, clashing, *entries[20:]], ids)
+    assert taken == {twice.id, clashing.id}
+    listed = walk(storage, reader.id, ListQuery(limit=100))
+    assert len(listed) == len(entries) + 1 and {e.id for e in entries} <= {e.id for e in listed}
+    assert storage.books.get(clash.id) is None and storage.books.get_by_isbn("9784815602666") == new_books[-1]
+    assert storage.user_books.get_entry(reader.id, entries[3].id) == entries[3]
+
+
 def test_a_tag_listing_pages_newest_first_and_follows_tag_edits(storage, reader):
     entries = shelve(storage, reader, 9)
     tagged = [e for i, e in enumerate(entries) if i % 2 == 0]

@@ -17,6 +17,7 @@ def app_env(tmp_path, stub):
         "BOOKLIB_INSTANCE_PATH": str(tmp_path / "instance"),
         "GOOGLE_BOOKS_API_URL": stub.google_url,
         "OPEN_LIBRARY_URL": stub.open_library_url,
+        "OPEN_LIBRARY_COVERS_URL": stub.open_library_url,
         "GOOGLE_BOOKS_MIN_INTERVAL": "0",
     }
 

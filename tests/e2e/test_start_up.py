@@ -19,7 +19,8 @@ START_APP = "from booklib.web import create_app; create_app()"
 
 def env_for(instance, stub, **extra) -> dict:
     return {**os.environ, "BOOKLIB_INSTANCE_PATH": str(instance), "GOOGLE_BOOKS_API_URL": stub.google_url,
-            "OPEN_LIBRARY_URL": stub.open_library_url, "GOOGLE_BOOKS_MIN_INTERVAL": "0", **extra}
+            "OPEN_LIBRARY_URL": stub.open_library_url, "OPEN_LIBRARY_COVERS_URL": stub.open_library_url,
+            "GOOGLE_BOOKS_MIN_INTERVAL": "0", **extra}
 
 
 def test_processes_started_together_on_a_new_database_all_start(tmp_path, stub):

@@ -197,3 +197,33 @@ def test_failed_logins_are_counted_by_api_gateways_source_ip_not_by_x_forwarded_
     assert [failed_login(n, "203.0.113.9", f"10.0.0.{n}") for n in range(20)] == [401] * 20
     assert failed_login(20, "203.0.113.9", "10.0.0.99") == 429
     assert failed_login(21, "198.51.100.4") == 401  # another address is not held up
+
+
+def test_the_answer_carries_api_gateways_request_id(lambda_app):
+    event = http_v2("GET", "/health")
+    event["requestContext"]["requestId"] = "JKJaXmPLvHcESHA="
+    response = call(event)
+    headers = {k.lower(): v for k, v in response["headers"].items()}
+    assert response["statusCode"] == 200 and headers["x-request-id"] == "JKJaXmPLvHcESHA="
+
+
+def test_a_bearer_token_works_through_api_gateway(lambda_app):
+    register_and_login_v2("token_reader")
+    client = lambda_app.test_client()
+    assert client.post("/api/v1/auth/login", json={"email": "token_reader@example.org", "password": "correct horse"}).status_code == 200
+    secret = client.post("/api/v1/tokens", json={"name": "shortcut"}).get_json()["token"]
+    added = call(http_v2("POST", "/api/v1/books", json_body={"title": "Via the gateway"},
+                         headers={"Authorization": f"Bearer {secret}"}))
+    assert added["statusCode"] == 201 and "cookies" not in added
+
+
+def test_a_cover_goes_through_api_gateway_as_binary(lambda_app):
+    import base64
+    import uuid
+
+    book_id = str(uuid.uuid4())
+    lambda_app.extensions["booklib.container"].cover_store().put(book_id, {"page": b"\xff\xd8\xff\xe0 a jpeg"})
+    response = call(http_v2("GET", f"/covers/{book_id}/page.jpg", query="v=1"))
+    assert response["statusCode"] == 200 and response["headers"]["Content-Type"] == "image/jpeg"
+    assert response["isBase64Encoded"] is True
+    assert base64.b64decode(response["body"]) == b"\xff\xd8\xff\xe0 a jpeg"

@@ -88,7 +88,7 @@ def test_an_unknown_isbn_fails_the_entry_not_the_message(world):
     entry_id = world.add(UNKNOWN_ISBN)
     assert failures(process_batch(sqs_event(job(entry_id)), world.service)) == []
     stored = world.status(entry_id)
-    assert stored.sync_status is SyncStatus.FAILED and f"knows ISBN {UNKNOWN_ISBN}" in stored.sync_error
+    assert stored.sync_status is SyncStatus.FAILED and f"No book with ISBN {UNKNOWN_ISBN} was found" in stored.sync_error
 
 
 def providers_down(stub):
@@ -106,9 +106,9 @@ def test_provider_trouble_returns_the_message_until_the_last_receive(world, stub
         stub.reset()
     providers_down(stub)
     result = process_batch(sqs_event(job(entry_id), receive_count=3), world.service)
-    assert failures(result) == []  # done with: the entry says why
+    assert failures(result) == []  # done with: the entry says why, and the sweeper queues it again later
     stored = world.status(entry_id)
-    assert stored.sync_status is SyncStatus.FAILED and "couldn't reach the book services" in stored.sync_error
+    assert stored.sync_status is SyncStatus.PENDING and "couldn't reach the book services" in stored.sync_error
 
 
 def test_provider_recovering_on_a_retry_syncs(world, stub):
@@ -167,6 +167,7 @@ def test_handler_builds_the_service_once_per_container(monkeypatch, settings, st
         "ENVIRONMENT": "test",  # the worker needs no SECRET_KEY
         "GOOGLE_BOOKS_API_URL": stub.google_url,
         "OPEN_LIBRARY_URL": stub.open_library_url,
+        "OPEN_LIBRARY_COVERS_URL": stub.open_library_url,
     }
     for name, value in env.items():
         monkeypatch.setenv(name, value)

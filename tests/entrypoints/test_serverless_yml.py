@@ -48,7 +48,7 @@ def resources(sls) -> dict:
 
 LOGICAL_TABLES = {"users": "UsersTable", "books": "BooksTable", "user_books": "UserBooksTable",
                   "sessions": "SessionsTable", "login_attempts": "LoginAttemptsTable", "imports": "ImportsTable",
-                  "stats": "StatsTable"}
+                  "tokens": "TokensTable", "stats": "StatsTable"}
 
 
 def test_runtime_handlers_and_environment(sls):
@@ -87,15 +87,15 @@ def test_queue_and_dead_letter_queue(sls):
 
 def test_tables_match_the_adapter_definitions(sls):
     stage = "${sls:stage}"
-    names = TableNames(*(f"BookLibrary-{kind}-{stage}" for kind in ("Users", "Books", "UserBooks", "Sessions", "LoginAttempts", "Imports", "Stats")))
+    names = TableNames(*(f"BookLibrary-{kind}-{stage}" for kind in ("Users", "Books", "UserBooks", "Sessions", "LoginAttempts", "Imports", "Tokens", "Stats")))
     custom = sls["custom"]
     by_name = {custom["usersTable"]: "UsersTable", custom["booksTable"]: "BooksTable", custom["userBooksTable"]: "UserBooksTable",
                custom["sessionsTable"]: "SessionsTable", custom["loginAttemptsTable"]: "LoginAttemptsTable",
-               custom["importsTable"]: "ImportsTable", custom["statsTable"]: "StatsTable"}
+               custom["importsTable"]: "ImportsTable", custom["tokensTable"]: "TokensTable", custom["statsTable"]: "StatsTable"}
     assert sorted(by_name.values()) == sorted(LOGICAL_TABLES.values())
     env = sls["provider"]["environment"]
     for variable, logical in (("SESSIONS_TABLE", "SessionsTable"), ("LOGIN_ATTEMPTS_TABLE", "LoginAttemptsTable"),
-                              ("IMPORTS_TABLE", "ImportsTable"), ("STATS_TABLE", "StatsTable")):
+                              ("IMPORTS_TABLE", "ImportsTable"), ("TOKENS_TABLE", "TokensTable"), ("STATS_TABLE", "StatsTable")):
         assert env[variable] == {"Ref": logical}
     expiring = expiring_tables(names)
     for definition in table_definitions(names):
@@ -141,13 +141,16 @@ def granted_permissions(sls, role: str) -> set[tuple[str, str]]:
             actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
             targets = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
             for target in targets:
-                if "Fn::GetAtt" in target and target["Fn::GetAtt"][0] in logical:
+                if target in ({"Fn::GetAtt": ["CoversBucket", "Arn"]}, {"Fn::Sub": "${CoversBucket.Arn}/*"}):
+                    name = "covers/*" if "Fn::Sub" in target else "covers"
+                elif "Fn::GetAtt" in target and target["Fn::GetAtt"][0] in logical:
                     name = logical[target["Fn::GetAtt"][0]]
                 elif "Fn::Sub" in target and target["Fn::Sub"].startswith("${") and ".Arn}" in target["Fn::Sub"]:
                     table, rest = target["Fn::Sub"][2:].split(".Arn}", 1)
                     name = logical[table] + rest
                 elif target == {"Fn::GetAtt": ["MetadataQueue", "Arn"]}:
                     name = "queue"
+
                 else:
                     continue  # log groups
                 granted.update((action, name) for action in actions)
@@ -181,9 +184,14 @@ def recorded(settings, monkeypatch):
         def on_sqs(model, params, **_):
             calls[phase[0]].add((f"sqs:{model.name}", "queue"))
 
+        def on_s3(model, params, **_):
+            calls[phase[0]].add((f"s3:{model.name}", "covers/*"))
+
         container.dynamodb_client().meta.events.register("before-parameter-build.dynamodb", on_dynamodb)
         sqs = container.task_queue().client
         sqs.meta.events.register("before-parameter-build.sqs", on_sqs)
+        container.s3_client().create_bucket(Bucket=container.config.covers_bucket())
+        container.s3_client().meta.events.register("before-parameter-build.s3", on_s3)
 
         web = app.test_client()
         assert web.get("/health/ready").status_code == 200
@@ -220,6 +228,10 @@ def recorded(settings, monkeypatch):
                 mapping.delete_message(QueueUrl=queues.queue_url, ReceiptHandle=m["ReceiptHandle"])
 
         phase[0] = "api"
+        cover = web.get(f"/api/v1/books/{entry['id']}").get_json()["cover_image_url"]
+        assert web.get(cover).status_code == 200
+        assert web.get(cover.replace("/page.jpg", "/thumb.jpg")).status_code == 200
+        assert web.get(f"/covers/{manual['book_id']}/page.jpg").status_code == 404  # none kept
         report = web.get(f"/api/v1/imports/{started.get_json()['import']['id']}")
         assert report.get_json()["import"]["counts"]["added"] == 2
 
@@ -244,6 +256,13 @@ def recorded(settings, monkeypatch):
         assert web.post("/api/v1/auth/logout-everywhere").status_code == 204
         assert web.post("/api/v1/auth/login", json={"email": "iam@example.org", "password": "battery staple"}).status_code == 200
         assert web.post("/api/v1/books", json={"title": "Kept until the end"}).status_code == 201
+        # A personal access token: made, used by a script (checked, stamped), listed, revoked.
+        made = web.post("/api/v1/tokens", json={"name": "script"}).get_json()
+        bearer = {"Authorization": f"Bearer {made['token']}"}
+        assert app.test_client().get("/api/v1/books", headers=bearer).status_code == 200
+        assert web.get("/api/v1/tokens").status_code == 200
+        assert web.delete(f"/api/v1/tokens/{made['id']}").status_code == 204
+        assert web.post("/api/v1/tokens", json={"name": "left for the account deletion"}).status_code == 201
         assert web.delete("/api/v1/account", json={"password": "battery staple"}).status_code == 204
     return calls
 
@@ -258,8 +277,25 @@ def test_roles_allow_exactly_the_actions_the_code_uses(sls, recorded):
         granted_dynamodb = {action for action, _ in granted if action.startswith("dynamodb:")}
         used_dynamodb = {action for action, _ in needed if action.startswith("dynamodb:")}
         assert granted_dynamodb == used_dynamodb, f"{role} grants unused {sorted(granted_dynamodb - used_dynamodb)}"
+        granted_s3 = {pair for pair in granted if pair[0].startswith("s3:")} - {("s3:ListBucket", "covers")}
+        used_s3 = {pair for pair in needed if pair[0].startswith("s3:")}
+        assert granted_s3 == used_s3, f"{role} grants unused {sorted(granted_s3 - used_s3)}"
     assert ("sqs:SendMessage", "queue") in recorded["api"]
     assert ("sqs:SendMessage", "queue") in granted_permissions(sls, "ApiRole")
+    # The api reads covers and may look for a missing one (a 404 needs ListBucket); the worker writes them.
+    assert ("s3:GetObject", "covers/*") in recorded["api"] and ("s3:PutObject", "covers/*") in recorded["worker"]
+    assert ("s3:ListBucket", "covers") in granted_permissions(sls, "ApiRole")
+
+
+def test_the_covers_bucket_is_private_encrypted_and_given_to_the_functions(sls):
+    bucket = resources(sls)["CoversBucket"]
+    assert bucket["Type"] == "AWS::S3::Bucket" and "BucketName" not in bucket["Properties"]  # names are global
+    assert bucket["DeletionPolicy"] == "${param:tableDeletionPolicy}" == bucket["UpdateReplacePolicy"]
+    assert set(bucket["Properties"]["PublicAccessBlockConfiguration"].values()) == {True}
+    rule = bucket["Properties"]["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]
+    assert rule["ServerSideEncryptionByDefault"]["SSEAlgorithm"] in ("AES256", "aws:kms")
+    assert sls["provider"]["environment"]["COVERS_BUCKET"] == {"Ref": "CoversBucket"}
+    assert not {a for a, r in granted_permissions(sls, "SweeperRole") if a.startswith("s3:")}
 
 
 def test_concurrency_and_throttling_are_bounded_per_stage(sls):

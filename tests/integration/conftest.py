@@ -15,6 +15,7 @@ import pytest
 from botocore.config import Config
 
 from booklib.adapters.dynamodb.tables import TableNames, ensure_tables
+from booklib.adapters.covers.s3 import S3BucketProvisioner
 from booklib.adapters.tasks.sqs import ensure_queues
 from booklib.entrypoints import lambda_worker
 from booklib.web import create_app
@@ -39,7 +40,7 @@ def aws(aws_endpoint, monkeypatch, settings, stub):
     worker Lambda would see (its handler builds its own container from it)."""
     name = f"it{uuid.uuid4().hex[:10]}"
     tables = TableNames(*(f"BookLibrary-{kind}-{name}" for kind in ("Users", "Books", "UserBooks", "Sessions", "LoginAttempts", "Imports",
-                                                                       "Stats")))
+                                                                       "Tokens", "Stats")))
     session = boto3.session.Session(region_name=REGION, **CREDENTIALS)
     explicit = Config(ignore_configured_endpoint_urls=True, retries={"mode": "standard", "max_attempts": 3})
     dynamodb = session.client("dynamodb", endpoint_url=aws_endpoint, config=explicit)
@@ -48,6 +49,9 @@ def aws(aws_endpoint, monkeypatch, settings, stub):
     # No visibility timeout: a message a worker handed back is visible again at once (on AWS it
     # waits 6x the worker's timeout). Tests that hold messages ask for a timeout when receiving.
     queues = ensure_queues(name, client=sqs, visibility_timeout=0)
+    s3 = session.client("s3", endpoint_url=aws_endpoint, config=explicit)
+    bucket = f"booklib-covers-{name}"
+    S3BucketProvisioner(s3, bucket).ensure()
 
     env = {
         "AWS_ENDPOINT_URL": aws_endpoint,
@@ -66,8 +70,10 @@ def aws(aws_endpoint, monkeypatch, settings, stub):
         "LOGIN_ATTEMPTS_TABLE": tables.login_attempts,
         "STATS_TABLE": tables.stats,
         "METADATA_QUEUE_URL": queues.queue_url,
+        "COVERS_BUCKET": bucket,
         "GOOGLE_BOOKS_API_URL": stub.google_url,
         "OPEN_LIBRARY_URL": stub.open_library_url,
+        "OPEN_LIBRARY_COVERS_URL": stub.open_library_url,
         "GOOGLE_BOOKS_MIN_INTERVAL": "0",
         "METADATA_TIMEOUT": "5",
     }
@@ -87,12 +93,13 @@ def aws(aws_endpoint, monkeypatch, settings, stub):
         login_attempts_table=tables.login_attempts,
         stats_table=tables.stats,
         metadata_queue_url=queues.queue_url,
+        covers_bucket=bucket,
     )
     app = create_app(app_settings)
     app.config.update(TESTING=True, WTF_CSRF_ENABLED=False)
     try:
         yield SimpleNamespace(app=app, settings=app_settings, sqs=sqs, dynamodb=dynamodb, queues=queues,
-                              tables=tables, name=name, endpoint=aws_endpoint)
+                              tables=tables, name=name, endpoint=aws_endpoint, s3=s3, bucket=bucket)
     finally:
         lambda_worker._service = None
         for url in (queues.queue_url, queues.dlq_url):
@@ -101,3 +108,7 @@ def aws(aws_endpoint, monkeypatch, settings, stub):
         for table in tables.all():
             with contextlib.suppress(Exception):
                 dynamodb.delete_table(TableName=table)
+        with contextlib.suppress(Exception):
+            for item in s3.list_objects_v2(Bucket=bucket).get("Contents", []):
+                s3.delete_object(Bucket=bucket, Key=item["Key"])
+            s3.delete_bucket(Bucket=bucket)

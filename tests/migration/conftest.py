@@ -32,7 +32,8 @@ def build_library(settings, users: int = 3, entries_each: int = 70):
     people = []
     for u in range(users):
         user = accounts.register(f"Reader_{u}", f"Reader{u}@Example.org", f"password-{u}")
-        people.append(SimpleNamespace(user=user, password=f"password-{u}"))
+        _, token = container.tokens().create(user.id, f"script of reader {u}")
+        people.append(SimpleNamespace(user=user, password=f"password-{u}", token=token))
         for i, code in enumerate([KNOWN_ISBN, JAPANESE_ISBN, OPEN_LIBRARY_ISBN]):  # synced, shared by all
             library.add_by_isbn(user.id, code, status=STATUSES[i], rating=i + 3)
         for i in range(entries_each):
@@ -91,6 +92,7 @@ def dynamodb_target(endpoint_url: str | None, monkeypatch):
         monkeypatch.setenv("USER_BOOKS_TABLE", names.user_books)
         monkeypatch.setenv("SESSIONS_TABLE", names.sessions)
         monkeypatch.setenv("LOGIN_ATTEMPTS_TABLE", names.login_attempts)
+        monkeypatch.setenv("TOKENS_TABLE", names.tokens)
         monkeypatch.setenv("STATS_TABLE", names.stats)
         yield SimpleNamespace(client=client, names=names, endpoint_url=endpoint_url)
 
@@ -104,6 +106,7 @@ def dynamodb_app(settings, target):
         user_books_table=target.names.user_books,
         sessions_table=target.names.sessions,
         login_attempts_table=target.names.login_attempts,
+        tokens_table=target.names.tokens,
         stats_table=target.names.stats,
     )
     container = build_container(settings)

@@ -62,6 +62,15 @@ def test_users_see_the_same_library_after_migration(settings, sqlite_library, ta
     assert sum(len(v["pages"]) for v in after.values()) > 200
 
 
+def test_personal_access_tokens_keep_working_after_migration(settings, sqlite_library, target, capsys):
+    assert main(["--database-url", settings.database_url]) == 0
+    assert "tokens" in capsys.readouterr().out
+    client = dynamodb_app(settings, target).test_client()
+    for person in sqlite_library:
+        me = client.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {person.token}"})
+        assert me.status_code == 200 and me.get_json()["user"]["id"] == person.user.id
+
+
 def test_running_again_changes_nothing_and_verify_agrees(settings, sqlite_library, target, capsys):
     assert main(["--database-url", settings.database_url]) == 0
     written = item_count(target)

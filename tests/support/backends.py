@@ -21,6 +21,7 @@ class Storage:
     sessions: Any = None
     login_attempts: Any = None
     imports: Any = None
+    tokens: Any = None
     stats: Any = None
 
     @classmethod

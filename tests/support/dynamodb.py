@@ -57,7 +57,7 @@ def moto_in_process():
 def unique_table_names() -> TableNames:
     prefix = f"test-{uuid.uuid4().hex[:12]}"
     return TableNames(f"{prefix}-Users", f"{prefix}-Books", f"{prefix}-UserBooks", f"{prefix}-Sessions",
-                      f"{prefix}-LoginAttempts", f"{prefix}-Imports", f"{prefix}-Stats")
+                      f"{prefix}-LoginAttempts", f"{prefix}-Imports", f"{prefix}-Tokens", f"{prefix}-Stats")
 
 
 @contextlib.contextmanager

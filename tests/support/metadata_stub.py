@@ -1,4 +1,9 @@
-"""A local HTTP server standing in for Google Books and Open Library, replaying recorded responses."""
+"""A local HTTP server standing in for Google Books and Open Library, replaying recorded responses.
+
+It also stands in for their image hosts: cover URLs in the recorded answers (books.google.com,
+covers.openlibrary.org) are rewritten to point here, and any cover asked for is a real photo
+(tests/fixtures/covers/). Open Library's cover by ISBN answers 404 with ?default=false for a book
+it has no cover of, and a 1x1 placeholder GIF without it, as the real service does."""
 
 from __future__ import annotations
 
@@ -10,7 +15,14 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "metadata"
+COVER_PHOTO = Path(__file__).resolve().parent.parent / "fixtures" / "covers" / "book_photo.jpg"
 GOOGLE_PREFIX = "/books/v1"
+GOOGLE_COVER_PATH = "/books/content"
+OPEN_LIBRARY_COVER_PREFIX = "/b/"
+# What Open Library answers for a missing cover without ?default=false: a transparent 1x1 GIF.
+PLACEHOLDER_GIF = (b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00"
+                   b"\x00,\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;")
+IMAGE_HOSTS = ("http://books.google.com", "https://books.google.com", "https://covers.openlibrary.org")
 
 
 def _load(name: str):
@@ -34,6 +46,7 @@ class MetadataStub:
             # These files hold the whole answer, already keyed "ISBN:<isbn>"; keep the records per ISBN.
             for key, record in _load(p.name).items():
                 self._open_library[key.split(":", 1)[1]] = record
+        self.cover = COVER_PHOTO.read_bytes()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -111,7 +124,7 @@ class MetadataStub:
         if url.path == f"{GOOGLE_PREFIX}/volumes":
             q = query.get("q", [""])[0]
             isbn = q[len("isbn:"):] if q.startswith("isbn:") else None
-            return 200, {}, self._google.get(isbn, self._google_empty)
+            return 200, {}, self._here(self._google.get(isbn, self._google_empty))
         if url.path == "/api/books":
             found = {}
             for key in ",".join(query.get("bibkeys", [])).split(","):
@@ -120,8 +133,29 @@ class MetadataStub:
                     return 200, {}, record
                 if record is not None:
                     found[key] = record
-            return 200, {}, found
+            return 200, {}, self._here(found)
+        if url.path == GOOGLE_COVER_PATH:
+            return 200, {"Content-Type": "image/jpeg"}, self.cover
+        if url.path.startswith(OPEN_LIBRARY_COVER_PREFIX + "isbn/"):
+            isbn = url.path.rsplit("/", 1)[-1].split("-", 1)[0]
+            record = self._open_library.get(isbn)
+            if isinstance(record, dict) and record.get("cover"):
+                return 200, {"Content-Type": "image/jpeg"}, self.cover
+            if query.get("default") == ["false"]:
+                return 404, {"Content-Type": "text/html"}, b"Not Found"
+            return 200, {"Content-Type": "image/gif"}, PLACEHOLDER_GIF
+        if url.path.startswith(OPEN_LIBRARY_COVER_PREFIX):
+            return 200, {"Content-Type": "image/jpeg"}, self.cover
         return 404, {}, {"error": "not found"}
+
+    def _here(self, answer):
+        """The answer with its cover URLs pointing at this stub."""
+        if not isinstance(answer, dict):
+            return answer
+        text = json.dumps(answer)
+        for host in IMAGE_HOSTS:
+            text = text.replace(host, self.open_library_url)
+        return text
 
 
 class _Server(ThreadingHTTPServer):
@@ -142,7 +176,7 @@ def _handler_for(stub: MetadataStub):
             elif not isinstance(body, bytes):
                 body = json.dumps(body).encode()
             self.send_response(status)
-            self.send_header("Content-Type", "application/json; charset=UTF-8")
+            headers = {"Content-Type": "application/json; charset=UTF-8", **headers}
             self.send_header("Content-Length", str(len(body)))
             for name, value in headers.items():
                 self.send_header(name, value)

@@ -28,3 +28,40 @@ def serialize_dynamodb_requests() -> None:
 
     call_action._serialized = True
     DynamoHandler.call_action = call_action
+    _copy_each_table_once_per_transaction()
+
+
+def _copy_each_table_once_per_transaction() -> None:
+    """moto's TransactWriteItems deep-copies a table for its rollback once per *operation* naming it
+    (its loop overwrites the copy each time): a transaction of 100 items copies the table 100 times,
+    which no real DynamoDB costs. Copy each table once per transaction instead — the same rollback,
+    so the same behaviour. (Still one copy per transaction: moto's cost grows with the table.)"""
+    import copy as real_copy
+    import types
+
+    from moto.dynamodb import models
+    from moto.dynamodb.models.table import Table
+
+    original = models.DynamoDBBackend.transact_write_items
+    if getattr(original, "_copies_once", False):
+        return
+
+    @functools.wraps(original)
+    def transact_write_items(self, transact_items):
+        copies: dict[int, object] = {}
+
+        def deepcopy(value, memo=None):
+            if isinstance(value, Table):
+                if id(value) not in copies:
+                    copies[id(value)] = real_copy.deepcopy(value, memo)
+                return copies[id(value)]
+            return real_copy.deepcopy(value, memo)
+
+        models.copy = types.SimpleNamespace(deepcopy=deepcopy, copy=real_copy.copy)
+        try:
+            return original(self, transact_items)
+        finally:
+            models.copy = real_copy
+
+    transact_write_items._copies_once = True
+    models.DynamoDBBackend.transact_write_items = transact_write_items

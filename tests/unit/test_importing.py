@@ -54,19 +54,17 @@ def test_a_large_file_runs_a_chunk_per_job_and_every_row_is_counted():
 def test_a_chunk_killed_half_way_runs_again_without_duplicating_rows(monkeypatch):
     world = build()
     job = world.imports.start(world.reader, csv_of(50))
-    real_add = world.library.add_by_isbn
-    calls = {"n": 0}
+    real_add_many = world.repositories.user_books.add_many
 
-    def dies_at_the_21st(*args, **kwargs):
-        calls["n"] += 1
-        if calls["n"] == 21:
-            raise RuntimeError("worker killed")
-        return real_add(*args, **kwargs)
+    def dies_after_20(entries, new_book_ids):
+        real_add_many(entries[:20], new_book_ids)
+        raise RuntimeError("worker killed")
 
-    monkeypatch.setattr(world.library, "add_by_isbn", dies_at_the_21st)
+    monkeypatch.setattr(world.repositories.user_books, "add_many", dies_after_20)
     with pytest.raises(RuntimeError):
         world.imports.run_chunk(job.id, 0, final_attempt=False)  # the queue would deliver it again
     assert len(world.library.all_entries(world.reader)) == 20 and world.imports.get(world.reader, job.id).processed == 0
+    monkeypatch.setattr(world.repositories.user_books, "add_many", real_add_many)
     world.imports.run_chunk(job.id, 0)
     done = world.imports.get(world.reader, job.id)
     assert done.status is ImportStatus.DONE and done.processed == 50

@@ -10,7 +10,10 @@ from booklib.adapters.metadata import ChainProvider, GoogleBooksProvider, OpenLi
 from booklib.adapters.tasks.inline import InlineTaskQueue
 from booklib.domain.errors import ConflictError, MetadataUnavailableError, NotFoundError, TaskQueueError, ValidationError
 from booklib.domain.model import ListQuery, SyncStatus
-from booklib.domain.services import LibraryService, MetadataSyncService
+from booklib.adapters.covers.pillow import PillowCoverImaging
+from booklib.adapters.memory.covers import InMemoryCoverStore
+from booklib.adapters.metadata.covers import HttpCoverSource
+from booklib.domain.services import CoverService, LibraryService, MetadataSyncService
 from tests.conftest import JAPANESE_ISBN, KNOWN_ISBN, OPEN_LIBRARY_ISBN, UNKNOWN_ISBN
 from tests.contract.builders import a_user
 from tests.support.tasks import DeferredTaskQueue
@@ -25,7 +28,9 @@ def build(stub, queue_class=InlineTaskQueue) -> SimpleNamespace:
             OpenLibraryProvider(stub.open_library_url, session, timeout=5.0),
         ]
     )
-    sync = MetadataSyncService(repositories.books, repositories.user_books, provider)
+    covers = CoverService(InMemoryCoverStore(), HttpCoverSource(session, stub.open_library_url, timeout=5.0),
+                          PillowCoverImaging())
+    sync = MetadataSyncService(repositories.books, repositories.user_books, provider, covers=covers)
     queue = queue_class(sync.handle_message)
     ann, bob = a_user("ann"), a_user("bob")
     repositories.users.add(ann)
@@ -36,6 +41,7 @@ def build(stub, queue_class=InlineTaskQueue) -> SimpleNamespace:
         queue=queue,
         user_books=repositories.user_books,
         books=repositories.books,
+        covers=covers,
         ann=ann.id,
         bob=bob.id,
     )
@@ -60,7 +66,7 @@ def test_adding_by_isbn_saves_pending_then_the_job_fills_it_in(services):
     assert stored["sync_status"] == "SYNCED"
     assert stored["title"] == "Everything is Beautiful and Everything Hurts"
     assert stored["author"] == "Josie Shapiro"
-    assert stored["cover_image_url"].startswith("https://")
+    assert stored["cover_image_url"].startswith(f"/covers/{entry.book.id}/page.jpg?v=")  # kept at home
 
 
 def test_open_library_answers_when_google_knows_nothing(services):
@@ -98,13 +104,14 @@ def test_bad_input_changes_nothing(services, bad):
     assert services.books.get_by_isbn(KNOWN_ISBN) is None
 
 
-def test_providers_down_fails_the_entry_on_the_final_attempt_only(services, stub):
+def test_providers_down_leave_the_entry_waiting_for_a_retry_with_words(services, stub):
     stub.fail_next("/books/v1", [503] * 8)
     stub.fail_next("/api/books", [503] * 8)
     entry = services.library.add_by_isbn(services.ann, JAPANESE_ISBN)
     stored = services.library.get_entry(services.ann, entry.id).to_dict()
-    assert stored["sync_status"] == "FAILED"
-    assert "couldn't reach the book services" in stored["sync_error"]  # words, not an exception
+    # Still to be fetched (the sweeper queues it again), and the reader is told why, in words.
+    assert stored["sync_status"] == "PENDING"
+    assert stored["sync_error"] == "We couldn't reach the book services — we'll try again later."
 
     stub.reset()  # the providers are back: "try again" now succeeds
     services.library.refresh(services.ann, entry.id)

@@ -94,7 +94,7 @@ def test_add_by_isbn_then_view_edit_and_delete(browser):
 
     page = browser.get(f"/books/{entry_id}").get_data(as_text=True)
     assert "Everything is Beautiful and Everything Hurts" in page and "Josie Shapiro" in page
-    assert '<img src="https://' in page
+    assert f'<img src="/covers/' in page and '<img src="https://' not in page  # kept at home
 
     response = browser.post(
         f"/books/{entry_id}/edit",
@@ -128,7 +128,7 @@ def test_add_by_hand_and_duplicate_isbn_errors(browser):
 def test_failed_metadata_shows_why_and_offers_try_again(browser):
     entry_id = entry_id_from(browser.post("/books/add", data={"isbn": UNKNOWN_ISBN, "status": "to-read"}))
     page = browser.get(f"/books/{entry_id}").get_data(as_text=True)
-    assert "Could not fetch this book" in page and "Try again" in page
+    assert "No book with ISBN" in page and "was found in Google Books or Open Library" in page and "Try again" in page
     response = browser.post(f"/books/{entry_id}/refresh", follow_redirects=True)
     assert "Fetching the book" in response.get_data(as_text=True)
 

@@ -177,7 +177,7 @@ def assert_security_headers(response):
     assert directives["object-src"] == ["'none'"]
     assert directives["base-uri"] == ["'self'"]
     assert directives["form-action"] == ["'self'"]
-    assert set(directives["img-src"]) == {"'self'", "https:", "data:"}
+    assert set(directives["img-src"]) == {"'self'", "data:"}  # covers come from the app: no third party
     assert "camera=(self)" in response.headers["Permissions-Policy"]
 
 

@@ -8,13 +8,13 @@ BATCH_GET_LIMIT = 100
 _ATTEMPTS = 8
 
 
-def batch_get(client, table: str, key_attr: str, ids) -> dict[str, dict]:
+def batch_get(client, table: str, key_attr: str, ids, consistent: bool = False) -> dict[str, dict]:
     """Items by id; ids that do not exist are simply absent from the answer."""
     unique = list(dict.fromkeys(ids))
     found: dict[str, dict] = {}
     for start in range(0, len(unique), BATCH_GET_LIMIT):
         keys = [{key_attr: {"S": value}} for value in unique[start : start + BATCH_GET_LIMIT]]
-        _fetch(client, {table: {"Keys": keys}}, table, key_attr, found)
+        _fetch(client, {table: {"Keys": keys, **({"ConsistentRead": True} if consistent else {})}}, table, key_attr, found)
     return found
 
 

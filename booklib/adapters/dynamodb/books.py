@@ -16,7 +16,9 @@ from .guards import (
     put_new,
     write_atomically,
 )
+from .batch import batch_get
 from .items import book_from, book_item
+from .listing_sync import carry_book_to_entries
 from .tables import TableNames
 
 KEY = "book_id"
@@ -48,6 +50,7 @@ def _same_isbn(isbn: str | None) -> dict:
 class DynamoBookRepository:
     def __init__(self, client, tables: TableNames):
         self.client = client
+        self.tables = tables
         self.table = tables.books
 
     def add(self, book: Book) -> None:
@@ -68,16 +71,27 @@ class DynamoBookRepository:
         guard = self._item(isbn_guard(isbn))  # consistent, unlike isbn-index
         return self.get(guard["owner"]["S"]) if guard else None
 
-    def update(self, book: Book) -> None:
-        """Replace the book's fields; an ISBN change moves its guard in the same transaction."""
-        if put_if(self.client, self.table, book_item(book), _same_isbn(book.isbn)):
-            return  # the usual case: the ISBN did not change, one conditional put
-        def attempt() -> None:
-            stored = self.get(book.id)
-            if stored is not None:  # a missing book is left alone, like an SQL UPDATE of no row
-                self._replace(stored, book)
+    def get_many_by_isbn(self, isbns: list[str]) -> dict[str, Book]:
+        """Two BatchGetItem rounds, read consistently: the ISBNs' guards, then the books they name."""
+        guards = batch_get(self.client, self.table, KEY, [isbn_guard(isbn) for isbn in isbns], consistent=True)
+        owners = [guard["owner"]["S"] for guard in guards.values()]
+        found = batch_get(self.client, self.table, KEY, owners, consistent=True)
+        return {book.isbn: book for book in (book_from(item) for item in found.values()) if book.isbn}
 
-        retry_on(RecordChanged, attempt, attempts=_RETRIES, gave_up=f"Book {book.id} kept changing during the update; try again.")
+    def update(self, book: Book) -> None:
+        """Replace the book's fields; an ISBN change moves its guard in the same transaction. Then its
+        entries' sort keys and search text follow (listing_sync.py)."""
+        if not put_if(self.client, self.table, book_item(book), _same_isbn(book.isbn)):
+            def attempt() -> bool:
+                stored = self.get(book.id)
+                if stored is not None:  # a missing book is left alone, like an SQL UPDATE of no row
+                    self._replace(stored, book)
+                return stored is not None
+
+            if not retry_on(RecordChanged, attempt, attempts=_RETRIES,
+                            gave_up=f"Book {book.id} kept changing during the update; try again."):
+                return
+        carry_book_to_entries(self.client, self.tables, book)
 
     def _replace(self, stored: Book, book: Book) -> None:
         put = {"Put": {"TableName": self.table, "Item": book_item(book), **_same_isbn(stored.isbn)}}

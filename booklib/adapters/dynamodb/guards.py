@@ -6,6 +6,7 @@ of the indexed attributes, so no index ever sees them."""
 
 from __future__ import annotations
 
+import json
 import random
 import time
 import uuid
@@ -77,7 +78,33 @@ class RecordChanged(Exception):
 def write_atomically(client, operations: list[dict], conflicts: list[ConflictError | None]) -> None:
     """Run the operations as one transaction.
 
-    conflicts[i] is raised when operations[i]'s condition fails (None: RecordChanged is raised instead).
+    conflicts[i] is raised when operations[i]'s condition fails (None: RecordChanged is raised instead)."""
+    failed = transact(client, operations)
+    if failed:
+        raise (conflicts[failed[0]] or RecordChanged()) from None
+
+
+TRANSACTION_ITEMS = 100
+TRANSACTION_BYTES = 3_000_000  # under the 4 MB a transaction may carry, with room for names and framing
+
+
+def transaction_groups(planned: list[tuple[str, list[dict]]]) -> list[list[tuple[str, list[dict]]]]:
+    """(owner, operations) pairs packed in order into groups that each fit one transaction."""
+    groups, current, items, size = [], [], 0, 0
+    for owner, operations in planned:
+        weight = len(json.dumps(operations))
+        if current and (items + len(operations) > TRANSACTION_ITEMS or size + weight > TRANSACTION_BYTES):
+            groups.append(current)
+            current, items, size = [], 0, 0
+        current.append((owner, operations))
+        items, size = items + len(operations), size + weight
+    return groups + ([current] if current else [])
+
+
+def transact(client, operations: list[dict]) -> list[int]:
+    """Run the operations as one transaction; the indexes of the operations whose condition failed
+    (nothing was written then), or [] when all were written.
+
     Reasons are read from CancellationReasons codes, never from messages. A TransactionConflict (another
     transaction on the same items in flight) is retried a few times with jittered backoff."""
     for attempt in range(_CONFLICT_ATTEMPTS):
@@ -85,14 +112,15 @@ def write_atomically(client, operations: list[dict], conflicts: list[ConflictErr
             # botocore retries a call whose answer it lost; with a token DynamoDB answers such a retry
             # with the first call's success instead of failing its conditions against its own writes.
             client.transact_write_items(TransactItems=operations, ClientRequestToken=uuid.uuid4().hex)
-            return
+            return []
         except ClientError as exc:
             if exc.response.get("Error", {}).get("Code") != "TransactionCanceledException":
                 raise
             codes = [reason.get("Code") for reason in exc.response.get("CancellationReasons", [])]
-            for code, conflict in zip(codes, conflicts):
-                if code == "ConditionalCheckFailed":
-                    raise (conflict or RecordChanged()) from None
+            failed = [i for i, code in enumerate(codes) if code == "ConditionalCheckFailed"]
+            if failed:
+                return failed
             if "TransactionConflict" not in codes or attempt == _CONFLICT_ATTEMPTS - 1:
                 raise
         time.sleep(random.uniform(0, 0.02 * 2**attempt))
+    raise AssertionError("unreachable")

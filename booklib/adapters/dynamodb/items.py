@@ -97,7 +97,8 @@ PENDING_ATTR = "pending"
 PENDING_MARK = "PENDING"
 
 
-def user_book_item(ub: UserBook) -> dict:
+def user_book_item(ub: UserBook, listing: dict | None = None) -> dict:
+    """The entry's item; `listing`: its listing attributes (entry_index.entry_keys), when known."""
     values = {
         "user_book_id": ub.id,
         "user_id": ub.user_id,
@@ -107,6 +108,7 @@ def user_book_item(ub: UserBook) -> dict:
         "updated_at": format_time(ub.updated_at),
         "version": ub.version,
         **entry_attributes({name: getattr(ub, name) for name in ENTRY_VALUE_FIELDS}),
+        **(listing or {}),
     }
     return to_item(values)
 
@@ -166,10 +168,11 @@ class Update:
         return request
 
 
-def entry_update(changes: dict, version: int) -> Update:
-    """Set the changed attributes of an entry, a new updated_at and the next version (#v, :v is the one read)."""
-    plain = entry_attributes(changes)
-    plain["updated_at"] = format_time(datetime.now(timezone.utc))
+def entry_update(changes: dict, version: int, now: datetime | None = None, extra: dict | None = None) -> Update:
+    """Set the changed attributes of an entry (and `extra` plain attributes), a new updated_at and the
+    next version (#v, :v is the one read)."""
+    plain = {**entry_attributes(changes), **(extra or {})}
+    plain["updated_at"] = format_time(now or datetime.now(timezone.utc))
     names = {"#v": "version"}
     values = {":v": {"N": str(version)}, ":next": {"N": str(version + 1)}}
     sets, removes = ["#v = :next"], []

@@ -10,8 +10,10 @@ from dataclasses import dataclass
 from botocore.exceptions import ClientError
 
 from booklib.domain.model import Book, User, UserBook
+from booklib.domain.tokens import AccessToken
 
-from . import books, user_books, users
+from . import books, tokens, user_books, users
+from .entry_index import entry_items
 from .guards import guard_item
 from .items import book_item, user_book_item, user_item
 from .tables import TableNames
@@ -44,10 +46,18 @@ def book_records(book: Book, tables: TableNames) -> list[Record]:
     return records
 
 
-def user_book_records(user_book: UserBook, tables: TableNames) -> list[Record]:
+def user_book_records(user_book: UserBook, tables: TableNames, book: Book | None = None) -> list[Record]:
+    """The entry's guard, its item and (given its book) its listing keys and derived items, as the
+    repository writes them; without the book, the entry alone (`aws bootstrap`'s backfill adds the rest)."""
     table, key = tables.user_books, user_books.KEY
     guard = user_books.entry_guard(user_book.user_id, user_book.book_id)
-    return [Record(table, key, user_book_item(user_book)), Record(table, key, guard_item(key, guard, user_book.id), True)]
+    items = entry_items(user_book, book) if book is not None else [user_book_item(user_book)]
+    return [Record(table, key, items[0]), Record(table, key, guard_item(key, guard, user_book.id), True),
+            *(Record(table, key, item) for item in items[1:])]
+
+
+def token_records(token: AccessToken, tables: TableNames) -> list[Record]:
+    return [Record(tables.tokens, tokens.KEY, tokens.token_item(token))]
 
 
 def put_new_records(client, records: list[Record]) -> tuple[Record, dict] | None:

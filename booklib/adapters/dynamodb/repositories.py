@@ -9,6 +9,7 @@ from .login_attempts import DynamoLoginAttempts
 from .probe import DynamoBackendProbe
 from .sessions import DynamoSessionStore
 from .stats import DynamoStatsRepository
+from .tokens import DynamoTokenRepository
 from .user_books import DynamoUserBookRepository
 from .users import DynamoUserRepository
 
@@ -22,6 +23,7 @@ def make_repositories(client, tables) -> Repositories:
         sessions=DynamoSessionStore(client, tables),
         login_attempts=DynamoLoginAttempts(client, tables),
         imports=DynamoImportRepository(client, tables),
+        tokens=DynamoTokenRepository(client, tables),
         stats=DynamoStatsRepository(client, tables.stats) if tables.stats else None,
     )
 

@@ -178,6 +178,21 @@ class CountedWrites:
             return []
         return counter_updates(self.table, user_book.user_id, stats.delta(None, Entry(user_book, book)))
 
+    def added(self, pairs: list[tuple[UserBook, Book | None]]) -> list[dict]:
+        """The counter updates of entries added in one transaction with these books (their items
+        marked with counted_attribute(book)), summed per reader."""
+        totals: dict[str, dict[str, int]] = {}
+        for user_book, book in pairs:
+            if book is not None:
+                stats.add_into(totals.setdefault(user_book.user_id, {}), stats.delta(None, Entry(user_book, book)))
+        return [op for user_id, change in totals.items() for op in counter_updates(self.table, user_id, change)]
+
+    def changed(self, item: dict, before: UserBook, after: UserBook, book: Book | None) -> list[dict]:
+        """The counter updates of an entry write (its item to be marked with counted_attribute(book))."""
+        if book is None:
+            return []
+        return counter_updates(self.table, before.user_id, stats.delta(entry_of(item, before, book), Entry(after, book)))
+
     def adding_many(self, added: list[tuple[dict, UserBook]], books: dict[str, Book] | None = None) -> list[dict]:
         """For entries added in one transaction (a bulk import): marks each item counted; the
         transaction items adding them all, their changes summed per reader (a transaction touches

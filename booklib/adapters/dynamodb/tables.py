@@ -16,24 +16,34 @@ class TableNames:
     sessions: str
     login_attempts: str
     imports: str
+    tokens: str
     stats: str | None = None  # per-reader stats counters and goals (adapters/dynamodb/stats.py)
 
     def all(self) -> tuple[str, ...]:
-        return (self.users, self.books, self.user_books, self.sessions, self.login_attempts, self.imports,
+        return (self.users, self.books, self.user_books, self.sessions, self.login_attempts, self.imports, self.tokens,
                 *([self.stats] if self.stats else []))
 
 
 USER_INDEX = "user-index"
 USER_BOOK_INDEX = "user-book-index"
 PENDING_INDEX = "pending-index"  # sparse: (pending, updated_at), present only on PENDING entries
+# Listings (entry_index.py): each a Query of one of these, then one BatchGetItem of the page.
+STATUS_INDEX = "user-status-index"
+TITLE_INDEX = "user-title-index"
+AUTHOR_INDEX = "user-author-index"
+RATING_INDEX = "user-rating-index"
+TAG_INDEX = "user-tag-index"  # over the T# items
+FIND_INDEX = "find-index"  # over the F# items: what a search reads
+BOOK_INDEX = "book-index"  # a book's entries, to carry a change of its title or author to them
+_PAGE_ATTRIBUTES = ["book_id", "status"]  # the page's BatchGetItem needs the book; a status filter the status
 
 
-def _index(name: str, *key: str, projection: str = "ALL") -> dict:
+def _index(name: str, *key: str, projection: str = "ALL", include: list[str] | None = None) -> dict:
     kinds = ("HASH", "RANGE")
     return {
         "IndexName": name,
         "KeySchema": [{"AttributeName": attr, "KeyType": kind} for attr, kind in zip(key, kinds)],
-        "Projection": {"ProjectionType": projection},
+        "Projection": {"ProjectionType": "INCLUDE", "NonKeyAttributes": include} if include else {"ProjectionType": projection},
     }
 
 
@@ -72,12 +82,21 @@ def table_definitions(names: TableNames) -> list[dict]:
                 _index(USER_INDEX, "user_id", "date_added"),
                 _index(USER_BOOK_INDEX, "user_id", "book_id"),
                 _index(PENDING_INDEX, "pending", "updated_at", projection="KEYS_ONLY"),
+                _index(STATUS_INDEX, "user_status", "date_added", include=_PAGE_ATTRIBUTES),
+                _index(TITLE_INDEX, "user_id", "title_key", include=_PAGE_ATTRIBUTES),
+                _index(AUTHOR_INDEX, "user_id", "author_key", include=_PAGE_ATTRIBUTES),
+                _index(RATING_INDEX, "user_id", "rating_key", include=_PAGE_ATTRIBUTES),
+                _index(TAG_INDEX, "tu", "date_added", include=["tb"]),
+                _index(FIND_INDEX, "fu", include=["fx"]),
+                _index(BOOK_INDEX, "book_id", projection="KEYS_ONLY"),
             ],
         ),
         _table(names.sessions, "session_id", [_index(USER_INDEX, "user_id")]),
         _table(names.login_attempts, "attempt_key", []),
         # An import's record (part "job") and its chunks ("chunk#00003"); only records carry user_id.
         _table(names.imports, "import_id", [_index(USER_INDEX, "user_id", "created_at")], sort_key="part"),
+        # Personal access tokens, keyed by the SHA-256 of the secret (a consistent GetItem per API call).
+        _table(names.tokens, "token_hash", [_index(USER_INDEX, "user_id", "created_at")]),
         # A reader's stats counters ("counters#0", ...) and goals ("goals").
         *([_table(names.stats, "user_id", [], sort_key="part")] if names.stats else []),
     ]
@@ -192,4 +211,6 @@ class DynamoTablesProvisioner:
         self.tables = tables
 
     def ensure(self) -> list[str]:
-        return ensure_tables(self.client, self.tables)
+        from .listing_sync import backfill_once  # entries from before the listing indexes get their keys
+
+        return [*ensure_tables(self.client, self.tables), backfill_once(self.client, self.tables)]

@@ -37,6 +37,7 @@ from booklib.domain.ports import Repositories
 from .accounts import InMemoryLoginAttempts, InMemorySessionStore
 from .imports import MemoryImportRepository
 from .stats import MemoryStatsRepository
+from .tokens import MemoryTokenRepository
 
 
 @dataclass
@@ -127,6 +128,11 @@ class MemoryBookRepository:
             book = next((b for b in self.store.books.values() if b.isbn is not None and b.isbn == isbn), None)
             return replace(book) if book else None
 
+    def get_many_by_isbn(self, isbns: list[str]) -> dict[str, Book]:
+        wanted = set(isbns)
+        with self.store.lock:
+            return {b.isbn: replace(b) for b in self.store.books.values() if b.isbn in wanted}
+
     def update(self, book: Book) -> None:
         stored = _book(book)
         with self.store.lock:
@@ -159,6 +165,22 @@ class MemoryUserBookRepository:
             if clash:
                 raise ConflictError("This book is already in the library.", field="book")
             self.store.user_books[stored.id] = stored
+
+    def add_many(self, entries: list[Entry], new_book_ids: set[str]) -> set[str]:
+        taken = set()
+        books = MemoryBookRepository(self.store)
+        with self.store.lock:
+            for entry in entries:
+                new_book = entry.book.id in new_book_ids
+                try:
+                    if new_book:
+                        books.add(entry.book)
+                    self.add(entry.user_book)
+                except ConflictError:
+                    if new_book and self.store.books.get(entry.book.id) == _book(entry.book):
+                        del self.store.books[entry.book.id]  # stored just now, for this entry alone
+                    taken.add(entry.id)
+        return taken
 
     def get(self, user_book_id: str) -> UserBook | None:
         with self.store.lock:
@@ -260,5 +282,6 @@ def make_repositories(store: MemoryStore | None = None) -> Repositories:
         sessions=InMemorySessionStore(),
         login_attempts=InMemoryLoginAttempts(),
         imports=MemoryImportRepository(),
+        tokens=MemoryTokenRepository(),
         stats=MemoryStatsRepository(store),
     )

@@ -6,7 +6,7 @@ import requests
 
 from booklib.domain.model import BookMetadata
 
-from .http import RateLimiter, deadline_of_job, expected_shape, get_json, https
+from .http import RateLimiter, deadline_of_job, expected_shape, get_json, https, with_query
 
 IMAGE_SIZES = ("extraLarge", "large", "medium", "small", "thumbnail", "smallThumbnail")
 
@@ -48,7 +48,7 @@ class GoogleBooksProvider:
             title=_title(info),
             author=", ".join(info.get("authors") or []) or None,
             genre=(info.get("categories") or [None])[0],
-            cover_image_url=_cover(info.get("imageLinks") or {}),
+            cover_image_url=_cover(info.get("imageLinks") or {}, self.base_url.startswith("https://")),
             description=info.get("description"),
             page_count=info.get("pageCount"),
         )
@@ -71,8 +71,9 @@ def _title(info: dict) -> str | None:
     return title or None
 
 
-def _cover(links: dict) -> str | None:
+def _cover(links: dict, secure: bool) -> str | None:
+    """The largest image Google links, without the page curl it draws on thumbnails (edge=curl)."""
     for size in IMAGE_SIZES:
-        if links.get(size):
-            return https(links[size].replace("&edge=curl", ""))
+        if isinstance(links.get(size), str) and links[size]:
+            return https(with_query(links[size], drop=("edge",)), upgrade=secure)
     return None

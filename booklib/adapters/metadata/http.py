@@ -4,6 +4,7 @@ a size cap on answers, and error mapping."""
 from __future__ import annotations
 
 import json
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import threading
 import time
 from contextlib import contextmanager
@@ -110,6 +111,28 @@ class RateLimiter:
 
 def get_json(session: requests.Session, url: str, params: dict, timeout: float, provider: str):
     """GET and decode JSON, turning every way of failing into MetadataUnavailableError."""
+    status, body, _ = _get(session, url, params, timeout, provider, MAX_ANSWER_BYTES)
+    if status >= 400:
+        raise MetadataUnavailableError(f"{provider} rejected the request: answered {status}")
+    try:
+        return json.loads(body)
+    except ValueError:
+        raise MetadataUnavailableError(f"{provider} answered with invalid JSON") from None
+
+
+def get_image(session: requests.Session, url: str, timeout: float, provider: str, max_bytes: int) -> bytes | None:
+    """GET an image: its bytes, or None when there is none there (an answer 4xx, or not an image).
+    Unreachable, slow, throttled or failing hosts raise MetadataUnavailableError."""
+    status, body, content_type = _get(session, url, None, timeout, provider, max_bytes)
+    if status >= 400 or not content_type.lower().startswith("image/"):
+        return None
+    return body
+
+
+def _get(session: requests.Session, url: str, params: dict | None, timeout: float, provider: str,
+         max_bytes: int) -> tuple[int, bytes, str]:
+    """(status, body, content type) of a GET bounded in time and size; 429 and 5xx raise, as does
+    every way of not getting an answer."""
     left = seconds_left()
     if left is not None:
         if left < MIN_ATTEMPT_SECONDS:
@@ -118,7 +141,8 @@ def get_json(session: requests.Session, url: str, params: dict, timeout: float, 
     try:
         with session.get(url, params=params, timeout=timeout, stream=True) as response:
             status = response.status_code
-            body = _bounded_body(response, provider) if status < 400 else b""
+            content_type = response.headers.get("Content-Type", "")
+            body = _bounded_body(response, provider, max_bytes) if status < 400 else b""
     except requests.Timeout:
         raise MetadataUnavailableError(f"{provider} timed out after {timeout:g} s") from None
     except requests.RequestException as error:
@@ -131,23 +155,18 @@ def get_json(session: requests.Session, url: str, params: dict, timeout: float, 
         raise MetadataUnavailableError(f"{provider} answered 429: too many requests")
     if status >= 500:
         raise MetadataUnavailableError(f"{provider} answered {status}")
-    if status >= 400:
-        raise MetadataUnavailableError(f"{provider} rejected the request: answered {status}")
-    try:
-        return json.loads(body)
-    except ValueError:
-        raise MetadataUnavailableError(f"{provider} answered with invalid JSON") from None
+    return status, body, content_type
 
 
-def _bounded_body(response: requests.Response, provider: str) -> bytes:
+def _bounded_body(response: requests.Response, provider: str, max_bytes: int) -> bytes:
     declared = response.headers.get("Content-Length", "")
-    if declared.isdigit() and int(declared) > MAX_ANSWER_BYTES:
-        raise MetadataUnavailableError(f"{provider} answered {int(declared)} bytes, more than a book's record")
+    if declared.isdigit() and int(declared) > max_bytes:
+        raise MetadataUnavailableError(f"{provider} answered {int(declared)} bytes, more than expected")
     body = b""
     for chunk in response.iter_content(64 * 1024):
         body += chunk
-        if len(body) > MAX_ANSWER_BYTES:
-            raise MetadataUnavailableError(f"{provider} answered more than {MAX_ANSWER_BYTES} bytes")
+        if len(body) > max_bytes:
+            raise MetadataUnavailableError(f"{provider} answered more than {max_bytes} bytes")
     return body
 
 
@@ -161,7 +180,18 @@ def expected_shape(provider: str):
         raise MetadataUnavailableError(f"{provider} answered in an unexpected shape") from None
 
 
-def https(url: str | None) -> str | None:
-    if isinstance(url, str) and url.startswith("http://"):
+def https(url: str | None, upgrade: bool = True) -> str | None:
+    """A web URL from a provider's answer, upgraded to https (upgrade=False: a provider reached over
+    plain http, such as the tests' local stub, keeps its scheme)."""
+    if upgrade and isinstance(url, str) and url.startswith("http://"):
         return "https://" + url[len("http://"):]
     return url if isinstance(url, str) and url else None
+
+
+def with_query(url: str | None, drop: tuple[str, ...] = (), **params: str) -> str | None:
+    """The URL with the named query parameters removed and these set."""
+    if not url:
+        return None
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in drop and k not in params]
+    return urlunsplit(parts._replace(query=urlencode([*query, *params.items()])))

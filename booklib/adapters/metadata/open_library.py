@@ -6,7 +6,7 @@ import requests
 
 from booklib.domain.model import BookMetadata
 
-from .http import deadline_of_job, expected_shape, get_json, https
+from .http import deadline_of_job, expected_shape, get_json, https, with_query
 
 
 class OpenLibraryProvider:
@@ -39,11 +39,17 @@ class OpenLibraryProvider:
             else title,
             author=", ".join(a["name"] for a in data.get("authors") or [] if a.get("name")) or None,
             genre=next((s["name"] for s in data.get("subjects") or [] if s.get("name")), None),
-            cover_image_url=https(cover.get("large") or cover.get("medium") or cover.get("small")),
+            cover_image_url=cover_url(cover.get("large") or cover.get("medium") or cover.get("small"),
+                                      self.base_url.startswith("https://")),
             description=_description(data),
             page_count=data.get("number_of_pages"),
         )
         return None if metadata.is_empty() else metadata
+
+
+def cover_url(url: str | None, secure: bool = True) -> str | None:
+    """An Open Library cover asked with default=false: a 404 when there is none, not a 1x1 placeholder."""
+    return https(with_query(url, default="false"), upgrade=secure) if isinstance(url, str) else None
 
 
 def _text(value) -> str | None:

@@ -9,9 +9,11 @@ from sqlalchemy import Engine, func, select
 from booklib.domain.model import Book, User, UserBook
 
 from .repositories import row_to_book, row_to_user, row_to_user_book
-from .tables import books, user_books, users
+from .tables import access_tokens, books, user_books, users
+from .tokens import row_to_token
 
-TABLES = {"users": (users, row_to_user), "books": (books, row_to_book), "user_books": (user_books, row_to_user_book)}
+TABLES = {"users": (users, row_to_user), "books": (books, row_to_book), "user_books": (user_books, row_to_user_book),
+          "tokens": (access_tokens, row_to_token)}
 
 
 def count(engine: Engine, name: str) -> int:

@@ -33,6 +33,7 @@ from booklib.domain.ports import Repositories
 from . import listing, schema
 from . import stats as stats_counters
 from .imports import SqlImportRepository
+from .tokens import SqlTokenRepository
 from .tables import books, login_attempts, sessions, user_books, users
 
 
@@ -107,6 +108,15 @@ class SqlBookRepository:
 
     def get_by_isbn(self, isbn: str) -> Book | None:
         return self._one(books.c.isbn == isbn)
+
+    def get_many_by_isbn(self, isbns: list[str]) -> dict[str, Book]:
+        found: dict[str, Book] = {}
+        unique = list(dict.fromkeys(isbns))
+        with self.engine.connect() as conn:
+            for start in range(0, len(unique), 500):  # within every database's bound-parameter limit
+                stmt = select(books).where(books.c.isbn.in_(unique[start : start + 500]))
+                found.update((row["isbn"], row_to_book(row)) for row in conn.execute(stmt).mappings())
+        return found
 
     def update(self, book: Book) -> None:
         with self.engine.begin() as conn:
@@ -183,6 +193,20 @@ class SqlUserBookRepository:
                 stats_counters.record_entry_write(conn, None, user_book)
         except IntegrityError:
             raise ConflictError("This book is already in the library.", field="book") from None
+
+    def add_many(self, entries: list[Entry], new_book_ids: set[str]) -> set[str]:
+        """Each entry (and its new book) in a transaction of its own: a clash undoes that entry alone."""
+        taken = set()
+        for entry in entries:
+            try:
+                with self.engine.begin() as conn:
+                    if entry.book.id in new_book_ids:
+                        conn.execute(insert(books), _book_row(entry.book))
+                    conn.execute(insert(user_books), _user_book_row(entry.user_book))
+                    stats_counters.record_entry_write(conn, None, entry.user_book)
+            except IntegrityError:
+                taken.add(entry.id)
+        return taken
 
     def get(self, user_book_id: str) -> UserBook | None:
         with self.engine.connect() as conn:
@@ -363,5 +387,6 @@ def make_repositories(engine: Engine) -> Repositories:
         sessions=SqlSessionStore(engine),
         login_attempts=SqlLoginAttempts(engine),
         imports=SqlImportRepository(engine),
+        tokens=SqlTokenRepository(engine),
         stats=stats_counters.SqlStatsRepository(engine),
     )

@@ -212,4 +212,16 @@ reading_goals = Table(
     Column("user_id", String(36), ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
     Column("year", Integer, primary_key=True),
     Column("books", Integer, nullable=False),
+# Personal access tokens: the secret is shown once; the table keeps only its SHA-256.
+access_tokens = Table(
+    "access_tokens",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("token_hash", String(64), nullable=False, unique=True),
+    Column("user_id", String(36), ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(100), nullable=False),
+    Column("prefix", String(16), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("last_used_at", UTCDateTime()),
+    Index("ix_access_tokens_user_id", "user_id"),
 )

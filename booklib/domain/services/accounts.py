@@ -18,7 +18,7 @@ from ..model import (
     normalize_username,
     utcnow,
 )
-from ..ports import BookRepository, LoginAttempts, PasswordHasher, SessionStore, UserBookRepository, UserRepository
+from ..ports import TokenRepository, BookRepository, LoginAttempts, PasswordHasher, SessionStore, UserBookRepository, UserRepository
 from .library import every_entry
 
 
@@ -83,6 +83,7 @@ class AccountService:
         *,
         books: BookRepository | None = None,
         user_books: UserBookRepository | None = None,
+        tokens: TokenRepository | None = None,
         session_lifetime_days: float = 30,
         policy: ThrottlePolicy | None = None,
         clock: Callable[[], datetime] = utcnow,
@@ -93,6 +94,7 @@ class AccountService:
         self.attempts = login_attempts
         self.books = books
         self.user_books = user_books
+        self.tokens = tokens
         self.session_lifetime = timedelta(days=session_lifetime_days)
         self.policy = policy or ThrottlePolicy()
         self.clock = clock
@@ -215,6 +217,8 @@ class AccountService:
         if self.user_books is None or self.books is None:
             raise RuntimeError("AccountService was built without the library repositories.")
         self._sessions().delete_for_user(user.id)
+        if self.tokens is not None:
+            self.tokens.delete_for_user(user.id)
         for entry in every_entry(self.user_books, user.id):
             self.user_books.delete(entry.id)
             if entry.book.isbn is None:  # a hand-entered book belongs to this entry alone

@@ -73,7 +73,7 @@ class ImportService:
             todo = [row for row in rows if row.row not in done]
             if todo or not recorded:
                 library = LibraryIndex(self.library.all_entries(job.user_id))
-                results = recorded + [self._import_row(job.user_id, row, library) for row in todo]
+                results = recorded + self._import_rows(job.user_id, todo, library)
                 job = self.imports.record(import_id, chunk, sorted(results, key=lambda r: r.row))
         except Exception as exc:
             if not final_attempt:
@@ -111,36 +111,68 @@ class ImportService:
             self.tasks.enqueue_import_chunk(job.id, 0)
         return len(stalled)
 
-    def _import_row(self, user_id: str, row: ImportRow, library: "LibraryIndex") -> RowResult:
-        title = row.title
-        if row.skip_reason:
-            return RowResult(row.row, "skipped", row.skip_reason, None, title)
-        try:
-            match = library.find(row)
-            if match is not None:
-                return self._update(user_id, row, match)
-            entry = self._add(user_id, row)
-        except ConflictError:  # added meanwhile (the same book twice in the file, or by the reader)
-            library.refresh(self.library.all_entries(user_id))
+    def _import_rows(self, user_id: str, rows: list[ImportRow], library: "LibraryIndex") -> list[RowResult]:
+        """A row that matches the library updates its entry; the rows that match nothing are added
+        together (one batch per chunk, so a store writes them in a few requests), the batch stored
+        first whenever a row matches one of the rows waiting in it."""
+        results: list[RowResult] = []
+        batch: list[ImportRow] = []
+        waiting: set = set()
+
+        def store_batch() -> None:
+            answers = self.library.add_many(user_id, [self._spec(row) for row in batch])
+            for row, answer in zip(batch, answers):
+                results.append(self._added(user_id, row, answer, library))
+            batch.clear()
+            waiting.clear()
+
+        for row in rows:
+            if row.skip_reason:
+                results.append(RowResult(row.row, "skipped", row.skip_reason, None, row.title))
+                continue
+            keys = {("isbn", row.isbn), ("name", _name_key(row.title, row.author))} - {("isbn", None)}
+            if keys & waiting:
+                store_batch()
             match = library.find(row)
             if match is None:
-                return RowResult(row.row, "skipped", "It clashed with a book added at the same time.", None, title)
+                batch.append(row)
+                waiting.update(keys)
+                continue
+            try:
+                results.append(self._update(user_id, row, match))
+            except DomainError as exc:
+                results.append(RowResult(row.row, "skipped", exc.message, None, row.title))
+        if batch:
+            store_batch()
+        return results
+
+    def _added(self, user_id: str, row: ImportRow, answer, library: "LibraryIndex") -> RowResult:
+        if isinstance(answer, Entry):
+            library.add(answer)
+            note = "; ".join(row.warnings) or None
+            return RowResult(row.row, "added", note, answer.id, answer.value("title") or row.title)
+        if not isinstance(answer, ConflictError):
+            return RowResult(row.row, "skipped", answer.message, None, row.title)
+        # added meanwhile (by the reader, or by this chunk's earlier run): update that entry instead
+        library.refresh(self.library.all_entries(user_id))
+        match = library.find(row)
+        if match is None:
+            return RowResult(row.row, "skipped", "It clashed with a book added at the same time.", None, row.title)
+        try:
             return self._update(user_id, row, match)
         except DomainError as exc:
-            return RowResult(row.row, "skipped", exc.message, None, title)
-        library.add(entry)
-        note = "; ".join(row.warnings) or None
-        return RowResult(row.row, "added", note, entry.id, entry.value("title") or title)
+            return RowResult(row.row, "skipped", exc.message, None, row.title)
 
-    def _add(self, user_id: str, row: ImportRow) -> Entry:
+    @staticmethod
+    def _spec(row: ImportRow) -> dict:
+        """The row as LibraryService.add_many's arguments: by ISBN, else by title and author."""
         values = {name: getattr(row, name) for name in FILE_FIELDS if _given(getattr(row, name))}
         values["status"] = row.status.value if row.status else None
         values["reads"] = row.reads  # the file's dates, never today's: an import invents no read
-        added = _moment(row.date_added)
+        values["date_added"] = _moment(row.date_added)
         if row.isbn:
-            return self.library.add_by_isbn(user_id, row.isbn, date_added=added, queue_lookup=False,
-                                            book_hint={"title": row.title, "author": row.author}, **values)
-        return self.library.add_manual(user_id, row.title, author=row.author, date_added=added, **values)
+            return {"isbn": row.isbn, "book_hint": {"title": row.title, "author": row.author}, **values}
+        return {"title": row.title, "author": row.author, **values}
 
     def _update(self, user_id: str, row: ImportRow, entry: Entry) -> RowResult:
         changes = {}

@@ -6,7 +6,7 @@ import logging
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from ..errors import ConflictError, NotFoundError, StaleWriteError, TaskQueueError, ValidationError
+from ..errors import ConflictError, DomainError, NotFoundError, StaleWriteError, TaskQueueError, ValidationError
 from ..isbn import Isbn
 from ..model import (
     EDITABLE_FIELDS,
@@ -74,6 +74,77 @@ class LibraryService:
         self.user_books.add(user_book)
         return Entry(user_book, book)
 
+    def add_many(self, user_id: str, specs: list[dict]) -> list[Entry | DomainError]:
+        """Add many books at once (an import's rows): each spec holds add_by_isbn's arguments (with
+        "isbn", no lookup queued) or add_manual's (with "title"). The ISBNs are looked up together and
+        the new books and entries stored together; the answer for each spec is its Entry, or the error
+        that refused it, as adding them one by one would have answered."""
+        answers: list[Entry | DomainError | None] = [None] * len(specs)
+        isbns: dict[int, str] = {}
+        for i, spec in enumerate(specs):
+            if "isbn" in spec:
+                try:
+                    isbns[i] = Isbn.parse(spec["isbn"]).value
+                except DomainError as exc:
+                    answers[i] = exc
+        known = self.books.get_many_by_isbn(list(dict.fromkeys(isbns.values())))
+        planned: list[tuple[int, Entry]] = []
+        new_book_ids: set[str] = set()
+        for i, spec in enumerate(specs):
+            if answers[i] is not None:
+                continue
+            try:
+                entry, new = self._plan(user_id, spec, isbns.get(i), known)
+            except DomainError as exc:
+                answers[i] = exc
+                continue
+            if any(e.book.id == entry.book.id for _, e in planned):  # the same book twice in one batch
+                answers[i] = ConflictError(f"ISBN {entry.book.isbn} is already in your library.", field="isbn")
+                continue
+            planned.append((i, entry))
+            if new:
+                new_book_ids.add(entry.book.id)
+        taken = self.user_books.add_many([entry for _, entry in planned], new_book_ids)
+        for i, entry in planned:
+            if entry.id not in taken:
+                answers[i] = entry
+                continue
+            try:  # someone else took its ISBN or this book meanwhile: the one-by-one path sorts it out
+                answers[i] = self._add_one(user_id, specs[i])
+            except DomainError as exc:
+                answers[i] = exc
+        return answers
+
+    def _add_one(self, user_id: str, spec: dict) -> Entry:
+        if "isbn" in spec:
+            return self.add_by_isbn(user_id, queue_lookup=False, **spec)
+        return self.add_manual(user_id, **spec)
+
+    def _plan(self, user_id: str, spec: dict, isbn: str | None, known: dict[str, Book]) -> tuple[Entry, bool]:
+        """The entry (and book) a spec adds, validated, stored nowhere yet; True when its book is new."""
+        fields = dict(spec)
+        if isbn is None:
+            title_text = clean_text(fields.pop("title"), "title", FIELD_LIMITS["title"])
+            if not title_text:
+                raise ValidationError("Give an ISBN, or at least a title.", field="title")
+            date_added = fields.pop("date_added", None)
+            values = parse_entry_fields({**fields, "title": title_text})
+            book_values = {name: values.pop(name) for name in BOOK_OVERRIDES if name in values}
+            book = Book(id=new_id(), isbn=None, **book_values)
+            user_book = replace(self._new_user_book(user_id, values, date_added), book_id=book.id)
+            return Entry(user_book, book), True
+        fields.pop("isbn")
+        date_added, hint = fields.pop("date_added", None), fields.pop("book_hint", None) or {}
+        values = parse_entry_fields(fields)
+        book = known.get(isbn)
+        new = book is None
+        if new:
+            book = Book(id=new_id(), isbn=isbn, **{k: v for k, v in hint.items() if k in ("title", "author")})
+            known[isbn] = book
+        user_book = replace(self._new_user_book(user_id, values, date_added), book_id=book.id,
+                            sync_status=SyncStatus.PENDING)
+        return Entry(user_book, book), new
+
     def get_entry(self, user_id: str, entry_id: str) -> Entry:
         entry = self.user_books.get_entry(user_id, entry_id)
         if entry is None:
@@ -104,6 +175,9 @@ class LibraryService:
             different = {k: v for k, v in wanted.items() if getattr(entry.user_book, k) != v}
             if not different:
                 return entry
+            if different.get("title") and has_complaint(entry.user_book):
+                # The reader named the book themselves: stop saying its details could not be fetched.
+                different.update(sync_status=SyncStatus.SYNCED, sync_error=None)
             return Entry(self._write(entry.user_book, different), entry.book)
 
         return retry_on(StaleWriteError, attempt, attempts=WRITE_ATTEMPTS, base_delay=0.01,
@@ -185,6 +259,11 @@ class LibraryService:
             values["reads"] = reads_after_status((), ReadingStatus.TO_READ, status, now.date())
         return UserBook(id=new_id(), user_id=user_id, book_id="", status=status, **values,
                         date_added=date_added or now, updated_at=now)
+
+
+def has_complaint(user_book: UserBook) -> bool:
+    """The entry says its details could not be fetched (for now, or at all)."""
+    return user_book.sync_status is SyncStatus.FAILED or bool(user_book.sync_error)
 
 
 def every_entry(user_books: UserBookRepository, user_id: str) -> list[Entry]:

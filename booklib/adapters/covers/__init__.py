@@ -1,0 +1,1 @@
+"""Covers kept at home: CoverStore adapters (filesystem, S3) and the Pillow renditions of a cover."""
