@@ -212,6 +212,8 @@ reading_goals = Table(
     Column("user_id", String(36), ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
     Column("year", Integer, primary_key=True),
     Column("books", Integer, nullable=False),
+)
+
 # Personal access tokens: the secret is shown once; the table keeps only its SHA-256.
 access_tokens = Table(
     "access_tokens",
