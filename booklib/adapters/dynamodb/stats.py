@@ -15,17 +15,15 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import datetime
 
 from botocore.exceptions import ClientError
 
 from booklib.domain import stats
-from booklib.domain.errors import NotFoundError, StaleWriteError
-from booklib.domain.model import Book, Entry, UserBook, check_changes
+from booklib.domain.model import Book, Entry, UserBook
 from booklib.domain.ports import StoredStats
 
 from .guards import RecordChanged, write_atomically
-from .items import book_from, entry_update, from_item, to_item, entry_attributes, user_book_from
+from .items import book_from, from_item, user_book_from
 
 KEY, PART = "user_id", "part"
 GOALS = "goals"
@@ -74,10 +72,6 @@ def counter_updates(table: str, user_id: str, change: dict[str, int]) -> list[di
             "ExpressionAttributeValues": {f":v{i}": {"N": str(change[name])} for i, name in enumerate(chunk)},
         }})
     return operations
-
-
-def entry_change(before: Entry | None, after: Entry | None) -> dict[str, int]:
-    return stats.delta(before, after)
 
 
 class DynamoStatsRepository:
@@ -170,14 +164,6 @@ class CountedWrites:
         item = self.client.get_item(TableName=self.books, Key={"book_id": {"S": book_id}}, ConsistentRead=True).get("Item")
         return book_from(item) if item else None
 
-    def adding(self, item: dict, user_book: UserBook) -> list[dict]:
-        """Marks the new entry's item as counted; the transaction items adding it to the counters."""
-        book = self.book(user_book.book_id)
-        item.update(counted_attribute(book))
-        if book is None:
-            return []
-        return counter_updates(self.table, user_book.user_id, stats.delta(None, Entry(user_book, book)))
-
     def added(self, pairs: list[tuple[UserBook, Book | None]]) -> list[dict]:
         """The counter updates of entries added in one transaction with these books (their items
         marked with counted_attribute(book)), summed per reader."""
@@ -218,37 +204,6 @@ class CountedWrites:
             return []
         return counter_updates(self.table, user_book.user_id, stats.delta(entry_of(item, user_book, book), None))
 
-    def update(self, user_book_id: str, version: int, changes: dict) -> UserBook:
-        """The entry's UpdateItem (as DynamoUserBookRepository.update) and the counters' change, one
-        transaction; the entry as stored now is worked out from the item read and the changes."""
-        check_changes(changes)
-        key = {"user_book_id": {"S": user_book_id}}
-        item = self.client.get_item(TableName=self.user_books, Key=key, ConsistentRead=True).get("Item")
-        if item is None or item["user_book_id"]["S"].startswith("GUARD#"):
-            raise NotFoundError(f"No entry {user_book_id}.")
-        before = user_book_from(item)
-        if before.version != version:
-            raise StaleWriteError(f"Entry {user_book_id} changed since version {version}.")
-        book = self.book(before.book_id)
-        update = entry_update(changes, version)
-        names, values = dict(update.names), dict(update.values)
-        expression = update.expression.replace("SET ", f"SET #counted = :counted, ", 1)
-        names["#counted"], values[":counted"] = COUNTED, counted_attribute(book)[COUNTED]
-        request = {"TableName": self.user_books, "Key": key, "UpdateExpression": expression,
-                   "ExpressionAttributeNames": names, "ExpressionAttributeValues": values}
-        legacy = " OR attribute_not_exists(#v)" if version == 0 else ""  # items from before versions
-        request["ConditionExpression"] = f"attribute_exists(#k) AND (#v = :v{legacy})"
-        names["#k"] = "user_book_id"
-        after = _applied(item, changes, values, names, book)
-        operations = [{"Update": request}]
-        if book is not None:
-            change = stats.delta(entry_of(item, before, book), Entry(after, book))
-            operations += counter_updates(self.table, before.user_id, change)
-        try:
-            write_atomically(self.client, operations, [None] * len(operations))
-        except RecordChanged:
-            raise StaleWriteError(f"Entry {user_book_id} changed since version {version}.") from None
-        return after
 
 
 def _on_version(request: dict, version: int) -> None:
@@ -262,29 +217,10 @@ def _on_version(request: dict, version: int) -> None:
     request.setdefault("ExpressionAttributeValues", {})[":ver"] = {"N": str(version)}
 
 
-def _applied(item: dict, changes: dict, values: dict, names: dict, book: Book | None) -> UserBook:
-    """The entry item after the update: what DynamoDB will store, read back as a UserBook."""
-    new = dict(item)
-    for name, value in entry_attributes(changes).items():
-        new.pop(name, None)
-        new.update(to_item({name: value}))
-    new["version"] = {"N": str(int(new.get("version", {}).get("N", "0")) + 1)}
-    moment = now_of(values, names)
-    if moment is not None:
-        new["updated_at"] = {"S": moment.isoformat()}
-    return user_book_from(new)
-
-
 def entry_of(item: dict, user_book: UserBook, book: Book | None) -> Entry | None:
     """The entry as counted: with the book values the item was counted with."""
     return Entry(user_book, counted_book(item, book)) if book is not None else None
 
-
-def now_of(update_values: dict, update_names: dict) -> datetime | None:
-    for placeholder, name in update_names.items():
-        if name == "updated_at":
-            return datetime.fromisoformat(update_values[":" + placeholder[1:]]["S"])
-    return None
 
 
 def goals_item(user_id: str, goals: dict[int, int]) -> dict:
