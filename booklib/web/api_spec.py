@@ -25,6 +25,7 @@ from booklib.domain.model import (
     Sort,
     SyncStatus,
 )
+from booklib.domain.stats import MAX_GOAL, MAX_YEAR, MIN_YEAR, TOP
 from booklib.domain.tokens import NAME_MAX
 
 JSON = "application/json"
@@ -132,6 +133,27 @@ SCHEMAS = {
                              "description": "The token's first characters, to tell tokens apart."},
                   "created_at": TIME, "last_used_at": nullable(TIME)}),
 }
+COUNT = {"type": "integer", "minimum": 0}
+DAYS = nullable({"type": "number", "minimum": 0})
+SCHEMAS["Goal"] = obj({
+    "year": {"type": "integer"}, "books": {"type": "integer", "minimum": 1, "maximum": MAX_GOAL},
+    "finished": COUNT, "progress": {"type": "number", "minimum": 0, "maximum": 1},
+    "expected_by_today": {"type": "number", "minimum": 0}, "pace": {"type": "string", "enum": ["ahead", "behind", "done"]},
+    "difference": {"type": "number"}})
+SCHEMAS["Stats"] = obj({
+    "year": {"type": "integer"}, "books_finished": COUNT, "pages_finished": COUNT,
+    "months": {"type": "array", "minItems": 12, "maxItems": 12, "items": obj(
+        {"month": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"}, "books": COUNT, "pages": COUNT})},
+    "years": {"type": "array", "items": obj({"year": {"type": "integer"}, "books": COUNT, "pages": COUNT})},
+    "goal": nullable(ref("Goal")),
+    "ratings": {"type": "array", "items": obj({"rating": RATING, "count": COUNT})},
+    "average_rating": nullable({"type": "number", "minimum": 0.5, "maximum": 5}),
+    "top_tags": {"type": "array", "maxItems": TOP, "items": obj({"tag": {"type": "string"}, "count": COUNT})},
+    "top_genres": {"type": "array", "maxItems": TOP, "items": obj({"genre": {"type": "string"}, "count": COUNT})},
+    "average_days_to_finish": obj({"year": DAYS, "overall": DAYS}),
+    "did_not_finish": COUNT, "statuses": obj({status: COUNT for status in STATUSES}),
+    "entries": COUNT, "total_books_finished": COUNT, "total_pages_finished": COUNT,
+}, description="Re-reads count: each read-through with a finish date is a book finished.")
 SCHEMAS["NewToken"] = {**SCHEMAS["Token"], "properties": {**SCHEMAS["Token"]["properties"], "token": {
     "type": "string", "pattern": "^blt_", "description": "The token itself: shown in this answer only, never again."}},
     "required": [*SCHEMAS["Token"]["required"], "token"]}
@@ -299,6 +321,17 @@ PATHS = {
         ok(200, "The file (an attachment).", {"contentMediaType": "text/csv"}, media="text/csv"))},
     "/export.json": {"get": op(
         "Your whole library, every field", "export", ok(200, "The file (an attachment).", {"type": "object"}))},
+    "/stats": {"get": op(
+        "Your reading in numbers: a year's books and pages by month, every year, ratings, tags, genres, the goal",
+        "stats", ok(200, "The numbers.", ref("Stats")), errors=[400],
+        params=[query("year", {"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR},
+                      "The year (default: the current one).")])},
+    "/stats/goal": {"put": op(
+        "Set (or, with books null, remove) a year's goal in books", "stats",
+        ok(200, "The goal and the progress towards it.", obj({"goal": nullable(ref("Goal"))})), errors=[403],
+        body={**obj({"year": {"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR},
+                     "books": {"type": ["integer", "null"], "minimum": 1, "maximum": MAX_GOAL}}, required=["books"]),
+              "examples": [{"books": 24}, {"year": 2025, "books": None}]})},
     "/tokens": {
         "get": op("Your personal access tokens", "tokens",
                   ok(200, "The tokens, newest first (never the secrets).", obj({"tokens": {"type": "array", "items": ref("Token")}})),
@@ -335,7 +368,7 @@ def openapi_document(server_url: str = "/api/v1") -> dict:
         "info": {"title": "booklib API", "version": __version__, "description": DESCRIPTION},
         "servers": [{"url": server_url}],
         "security": [{"bearer": []}, {"session": []}],
-        "tags": [{"name": name} for name in ("books", "imports", "export", "tokens", "account", "meta")],
+        "tags": [{"name": name} for name in ("books", "imports", "export", "stats", "tokens", "account", "meta")],
         "paths": with_operation_ids(PATHS),
         "components": {
             "schemas": SCHEMAS,
