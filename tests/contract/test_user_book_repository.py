@@ -321,6 +321,20 @@ def test_many_entries_are_added_at_once_and_a_taken_one_alone_is_left_out(storag
     assert storage.user_books.get_entry(reader.id, entries[3].id) == entries[3]
 
 
+def test_entries_added_at_once_are_sorted_searched_and_tagged_like_single_adds(storage, reader):
+    from booklib.domain.model import Entry
+
+    books = [a_book(None, title=f"Book {n}", author=f"Writer {n}") for n in (10, 2, 1)]
+    entries = [Entry(an_entry(reader, book, minutes=i, tags=("club",), rating=1 + i), book) for i, book in enumerate(books)]
+    assert storage.user_books.add_many(entries, {book.id for book in books}) == set()
+    title = lambda query: [e.value("title") for e in walk(storage, reader.id, query)]
+    assert title(ListQuery(sort=Sort.TITLE, limit=2)) == ["Book 1", "Book 2", "Book 10"]
+    assert title(ListQuery(sort=Sort.AUTHOR, limit=2)) == ["Book 1", "Book 2", "Book 10"]
+    assert title(ListQuery(sort=Sort.RATING, limit=2)) == ["Book 1", "Book 2", "Book 10"]
+    assert title(ListQuery(tag="club", limit=2)) == ["Book 1", "Book 2", "Book 10"]
+    assert title(ListQuery(q="writer 2")) == ["Book 2"]
+
+
 def test_a_tag_listing_pages_newest_first_and_follows_tag_edits(storage, reader):
     entries = shelve(storage, reader, 9)
     tagged = [e for i, e in enumerate(entries) if i % 2 == 0]

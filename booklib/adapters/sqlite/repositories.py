@@ -187,10 +187,7 @@ class SqlUserBookRepository:
     def add(self, user_book: UserBook) -> None:
         try:
             with self.engine.begin() as conn:
-                keys = listing.derived_for_new_entry(conn, user_book.book_id, user_book.title, user_book.author)
-                conn.execute(insert(user_books), {**_user_book_row(user_book), **keys})
-                listing.write_tags(conn, user_book.id, user_book.user_id, user_book.date_added, user_book.tags, new=True)
-                stats_counters.record_entry_write(conn, None, user_book)
+                _insert_entry(conn, user_book)
         except IntegrityError:
             raise ConflictError("This book is already in the library.", field="book") from None
 
@@ -202,8 +199,7 @@ class SqlUserBookRepository:
                 with self.engine.begin() as conn:
                     if entry.book.id in new_book_ids:
                         conn.execute(insert(books), _book_row(entry.book))
-                    conn.execute(insert(user_books), _user_book_row(entry.user_book))
-                    stats_counters.record_entry_write(conn, None, entry.user_book)
+                    _insert_entry(conn, entry.user_book)
             except IntegrityError:
                 taken.add(entry.id)
         return taken
@@ -390,3 +386,11 @@ def make_repositories(engine: Engine) -> Repositories:
         tokens=SqlTokenRepository(engine),
         stats=stats_counters.SqlStatsRepository(engine),
     )
+
+
+def _insert_entry(conn, user_book: UserBook) -> None:
+    """A new entry with what listings and stats keep beside it (sort keys, tag rows, counters), in `conn`'s transaction."""
+    keys = listing.derived_for_new_entry(conn, user_book.book_id, user_book.title, user_book.author)
+    conn.execute(insert(user_books), {**_user_book_row(user_book), **keys})
+    listing.write_tags(conn, user_book.id, user_book.user_id, user_book.date_added, user_book.tags, new=True)
+    stats_counters.record_entry_write(conn, None, user_book)
