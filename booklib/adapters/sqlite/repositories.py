@@ -192,14 +192,20 @@ class SqlUserBookRepository:
             raise ConflictError("This book is already in the library.", field="book") from None
 
     def add_many(self, entries: list[Entry], new_book_ids: set[str]) -> set[str]:
-        """Each entry (and its new book) in a transaction of its own: a clash undoes that entry alone."""
+        """All in one transaction; when anything clashes (rare: the import looked the ISBNs up first)
+        nothing of it stays, and each entry goes in a transaction of its own, a clash undoing it alone."""
+        try:
+            with self.engine.begin() as conn:
+                for entry in entries:
+                    _insert_with_book(conn, entry, new_book_ids)
+            return set()
+        except IntegrityError:
+            pass
         taken = set()
         for entry in entries:
             try:
                 with self.engine.begin() as conn:
-                    if entry.book.id in new_book_ids:
-                        conn.execute(insert(books), _book_row(entry.book))
-                    _insert_entry(conn, entry.user_book)
+                    _insert_with_book(conn, entry, new_book_ids)
             except IntegrityError:
                 taken.add(entry.id)
         return taken
@@ -394,3 +400,9 @@ def _insert_entry(conn, user_book: UserBook) -> None:
     conn.execute(insert(user_books), {**_user_book_row(user_book), **keys})
     listing.write_tags(conn, user_book.id, user_book.user_id, user_book.date_added, user_book.tags, new=True)
     stats_counters.record_entry_write(conn, None, user_book)
+
+
+def _insert_with_book(conn, entry: Entry, new_book_ids: set[str]) -> None:
+    if entry.book.id in new_book_ids:
+        conn.execute(insert(books), _book_row(entry.book))
+    _insert_entry(conn, entry.user_book)
