@@ -58,7 +58,7 @@ def library():
         page=page,
         query=query,
         view=view,
-        paging=_paging(query, page, back),
+        paging=_paging(query, page, back, _total(query)),
         statuses=list(ReadingStatus),
         sorts=list(Sort),
         form=ConfirmForm(),
@@ -68,9 +68,17 @@ def library():
     return response
 
 
-def _paging(query: ListQuery, page, back: list[str]) -> dict:
-    """Page number and the links to the previous and next pages (None where there is none). The
-    repositories page by cursor and give no total, so the pager says "Page N" without "of M"."""
+def _total(query: ListQuery) -> int | None:
+    """The entries this listing walks, from the stats counters: known for the whole library and for a
+    status, not for a search or a tag (None: the pager then says "Page N" alone)."""
+    if query.q or query.tag:
+        return None
+    return current.stats().entry_count(current_user.id, query.status.value if query.status else None)
+
+
+def _paging(query: ListQuery, page, back: list[str], total: int | None = None) -> dict:
+    """Page number, the page count where the total is known, and the links to the previous and next
+    pages (None where there is none)."""
     here = {"status": query.status.value if query.status else None, "q": query.q,
             "sort": query.sort.value, "tag": query.tag,
             "limit": query.limit if query.limit != DEFAULT_PAGE_SIZE else None}
@@ -83,7 +91,8 @@ def _paging(query: ListQuery, page, back: list[str]) -> dict:
         trail = back + [query.cursor] if query.cursor else []
         following = url_for("books.library", **here, cursor=page.next_cursor, back=".".join(trail[-MAX_BACK:]) or None)
     number = len(back) + 2 if query.cursor else 1
-    return {"number": number, "previous": previous, "next": following, "here": here}
+    count = max(-(-total // query.limit), number) if total is not None and len(back) < MAX_BACK - 1 else None
+    return {"number": number, "count": count, "total": total, "previous": previous, "next": following, "here": here}
 
 
 @bp.route("/add", methods=["GET", "POST"])

@@ -69,14 +69,14 @@ def test_paging_goes_forward_and_back_with_the_page_number(client, browser):
     for n in range(5):
         client.post("/books/add", data={"title": f"Book {n}", "status": "to-read"})
     first = client.get("/books?limit=2&sort=title").get_data(as_text=True)
-    assert "Page 1" in first and 'rel="prev"' not in first
+    assert "Page 1 of 3" in first and 'rel="prev"' not in first
     titles = []
     page = first
     for number in (2, 3):
         titles.append(re.findall(r'class="title">([^<]+)<', page))
         next_url = re.search(r'rel="next" href="([^"]+)"', page).group(1).replace("&amp;", "&")
         page = client.get(next_url).get_data(as_text=True)
-        assert f"Page {number}" in page
+        assert f"Page {number} of 3" in page
     assert 'rel="next"' not in page  # five books, two a page: three pages
     back_url = re.search(r'rel="prev" href="([^"]+)"', page).group(1).replace("&amp;", "&")
     page = client.get(back_url).get_data(as_text=True)
@@ -84,6 +84,15 @@ def test_paging_goes_forward_and_back_with_the_page_number(client, browser):
     back_url = re.search(r'rel="prev" href="([^"]+)"', page).group(1).replace("&amp;", "&")
     page = client.get(back_url).get_data(as_text=True)
     assert "Page 1" in page and re.findall(r'class="title">([^<]+)<', page) == titles[0]
+
+
+def test_the_page_count_follows_the_status_and_is_left_out_for_a_search(client, browser):
+    for n in range(5):
+        client.post("/books/add", data={"title": f"Book {n}", "status": "reading" if n < 3 else "to-read"})
+    assert "Page 1 of 2" in client.get("/books?limit=2&status=reading").get_data(as_text=True)
+    assert "Page 1 of 1" not in client.get("/books?limit=2&status=to-read").get_data(as_text=True)  # one page: no pager
+    searched = client.get("/books?limit=2&q=book").get_data(as_text=True)
+    assert "Page 1" in searched and "Page 1 of" not in searched
 
 
 def test_statuses_have_one_spelling(client, browser):

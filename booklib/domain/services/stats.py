@@ -26,6 +26,13 @@ class StatsService:
             counters = self.rebuild(user_id, stored.token)
         return stats.view(counters, stored.goals, wanted, today)
 
+    def entry_count(self, user_id: str, status: str | None = None) -> int:
+        """How many entries the reader has (with this status): a pager's total, from the counters (built
+        once here where they never were, as the stats page does)."""
+        stored = self.stats.load(user_id, utcnow().year)
+        counters = stored.counters if stored.counters is not None else self.rebuild(user_id, stored.token)
+        return max(counters.get(f"status:{status}" if status else "entries", 0), 0)
+
     def rebuild(self, user_id: str, token: object) -> dict[str, int]:
         """Counters from the whole library, stored unless a write came meanwhile (the next view then
         builds them again); either way this view shows them."""
