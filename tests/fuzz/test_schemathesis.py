@@ -39,7 +39,8 @@ def _dynamodb_settings(settings, monkeypatch):
     settings = settings.replace(backend="dynamodb", aws_endpoint_url=url, users_table=names.users,
                                 books_table=names.books, user_books_table=names.user_books,
                                 sessions_table=names.sessions, login_attempts_table=names.login_attempts,
-                                imports_table=names.imports, tokens_table=names.tokens)
+                                imports_table=names.imports, tokens_table=names.tokens,
+                                stats_table=names.stats)
     return settings, client_for(url), names
 
 
