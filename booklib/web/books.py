@@ -2,7 +2,16 @@
 
 from datetime import date, timedelta
 
-from flask import Blueprint, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
 
 from booklib.domain.errors import ConflictError, DomainError, ValidationError

@@ -9,7 +9,13 @@ import json
 import pytest
 
 from tests.browser.conftest import PROJECT, wait_for
-from tests.browser.support import axe_violations, overflow, screenshot, set_size, set_theme
+from tests.browser.support import (
+    axe_violations,
+    overflow,
+    screenshot,
+    set_size,
+    set_theme,
+)
 from tests.conftest import KNOWN_ISBN
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

@@ -9,7 +9,12 @@ from sqlalchemy import Engine, case, delete, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from booklib.adapters.cursors import decode_cursor, encode_cursor, read_position
-from booklib.domain.errors import BackendNotReadyError, ConflictError, NotFoundError, StaleWriteError
+from booklib.domain.errors import (
+    BackendNotReadyError,
+    ConflictError,
+    NotFoundError,
+    StaleWriteError,
+)
 from booklib.domain.model import (
     EDITABLE_FIELDS,
     Book,
@@ -33,8 +38,8 @@ from booklib.domain.ports import Repositories
 from . import listing, schema
 from . import stats as stats_counters
 from .imports import SqlImportRepository
-from .tokens import SqlTokenRepository
 from .tables import books, login_attempts, sessions, user_books, users
+from .tokens import SqlTokenRepository
 
 
 class SqlUserRepository:
