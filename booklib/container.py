@@ -12,19 +12,19 @@ import dataclasses
 from dependency_injector import containers, providers
 
 from booklib.config import Settings
-from booklib.domain.services import (
-    AccountService,
-    CoverService,
-    ImportService,
-    JobRunner,
-    LibraryService,
-    MetadataSyncService,
-    ScanService,
-    TokenService,
-    StatsService,
-)
+from booklib.domain import services
 
 EMULATOR_REGION = "us-east-1"  # emulators accept any region; AWS itself gets it from the environment
+
+
+def _service(name: str):
+    """Builds the service `name`, imported only then: a request loads the services it uses, no others."""
+
+    def build(*args, **kwargs):
+        return getattr(services, name)(*args, **kwargs)
+
+    build.__qualname__ = build.__name__ = name
+    return build
 
 
 def _sql_engine(database_url: str):
@@ -208,10 +208,10 @@ def _runner(container):
     return lambda message: container.jobs().handle_message(message)
 
 
-def _sqs_queue(client, queue_url: str):
+def _sqs_queue(client_provider, queue_url: str):
     from booklib.adapters.tasks.sqs import SqsTaskQueue
 
-    return SqsTaskQueue(client, queue_url)
+    return SqsTaskQueue(queue_url=queue_url, connect=client_provider)
 
 
 def _sqs_poller(client_provider, default_queue_url: str | None, service_provider, queue_url: str | None = None, **options):
@@ -302,23 +302,23 @@ class Container(containers.DeclarativeContainer):
     cover_source = providers.Singleton(_cover_source, metadata_session, config.open_library_covers_url,
                                        config.metadata_timeout)
     cover_imaging = providers.Singleton(_cover_imaging)
-    covers = providers.Singleton(CoverService, cover_store, cover_source, cover_imaging)
+    covers = providers.Singleton(_service("CoverService"), cover_store, cover_source, cover_imaging)
     # What pages read: the store alone (the api function never loads Pillow or an HTTP session for it).
-    cover_images = providers.Singleton(CoverService, cover_store)
+    cover_images = providers.Singleton(_service("CoverService"), cover_store)
     metadata_sync = providers.Singleton(
-        MetadataSyncService, storage.provided.books, storage.provided.user_books, metadata_provider,
+        _service("MetadataSyncService"), storage.provided.books, storage.provided.user_books, metadata_provider,
         config.metadata_job_budget, covers=covers,
     )
     task_queue = providers.Selector(
         config.tasks,
         thread=providers.Singleton(_thread_queue, __self__, config.task_workers),
         inline=providers.Singleton(_inline_queue, __self__),
-        sqs=providers.Singleton(_sqs_queue, sqs_client, config.metadata_queue_url),
+        sqs=providers.Singleton(_sqs_queue, sqs_client.provider, config.metadata_queue_url),
     )
     barcode_reader = providers.Singleton(_barcode_reader, config.barcode_readers, config.max_image_pixels)
 
     accounts = providers.Singleton(
-        AccountService,
+        _service("AccountService"),
         storage.provided.users,
         password_hasher,
         storage.provided.sessions,
@@ -328,14 +328,14 @@ class Container(containers.DeclarativeContainer):
         tokens=storage.provided.tokens,
         session_lifetime_days=config.session_lifetime_days,
     )
-    library = providers.Singleton(LibraryService, storage.provided.books, storage.provided.user_books, task_queue)
-    stats = providers.Singleton(StatsService, storage.provided.stats, storage.provided.user_books)
-    imports = providers.Singleton(ImportService, storage.provided.imports, library, task_queue)
+    library = providers.Singleton(_service("LibraryService"), storage.provided.books, storage.provided.user_books, task_queue)
+    stats = providers.Singleton(_service("StatsService"), storage.provided.stats, storage.provided.user_books)
+    imports = providers.Singleton(_service("ImportService"), storage.provided.imports, library, task_queue)
     # Every job a queue delivers (metadata lookups, import chunks) goes through this one runner.
-    jobs = providers.Singleton(JobRunner, metadata_sync, imports)
+    jobs = providers.Singleton(_service("JobRunner"), metadata_sync, imports)
     sqs_poller = providers.Factory(_sqs_poller, sqs_poll_client.provider, config.metadata_queue_url, jobs.provider)
-    scanner = providers.Singleton(ScanService, barcode_reader)
-    tokens = providers.Singleton(TokenService, storage.provided.tokens, storage.provided.users)
+    scanner = providers.Singleton(_service("ScanService"), barcode_reader)
+    tokens = providers.Singleton(_service("TokenService"), storage.provided.tokens, storage.provided.users)
     # Locally: a thread in the serving process requeues pending jobs (on AWS a scheduled Lambda does).
     # Thread-safe: a gunicorn worker's threads meet its first requests together, and two sweepers in one
     # process would both resume the jobs left pending.

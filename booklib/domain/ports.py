@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from .imports.jobs import ImportJob, ImportStatus, RowResult
-from .imports.reader import ImportRow
-from .tokens import AccessToken
 from .model import Book, BookMetadata, Entry, ListQuery, LoginFailures, Page, Session, User, UserBook
+
+if TYPE_CHECKING:  # named in signatures only: a request that imports or tokens nothing does not load them
+    from .imports.jobs import ImportJob, ImportStatus, RowResult
+    from .imports.reader import ImportRow
+    from .tokens import AccessToken
 
 
 class UserRepository(Protocol):

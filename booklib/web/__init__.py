@@ -4,21 +4,20 @@ from __future__ import annotations
 
 import logging
 import mimetypes
+from functools import cache
 
-from flask import Flask
+from flask import Flask, request
 from flask_wtf.csrf import CSRFProtect
 
 from booklib import __version__
 from booklib.config import Settings
 from booklib.container import Container, build_container
 
+from .routing import LazilyBuiltRule
 from . import account, api, auth, books, covers, errors, exports, health, imports, login, security, stats
 from . import account_tokens, api_docs, api_http, api_tokens, tokens  # noqa: F401  (the *_tokens modules add routes)
 
 log = logging.getLogger(__name__)
-# Python before 3.13 does not know these two; served with the right type, browsers take them as they are.
-mimetypes.add_type("application/manifest+json", ".webmanifest")
-mimetypes.add_type("application/wasm", ".wasm")
 csrf = CSRFProtect()
 
 
@@ -35,6 +34,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     settings = settings.require_secret_key()
 
     app = Flask(__name__, instance_path=settings.instance_path)
+    app.url_rule_class = LazilyBuiltRule
     app.config.update(
         SECRET_KEY=settings.secret_key,
         MAX_CONTENT_LENGTH=settings.max_upload_bytes,
@@ -50,6 +50,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     app.extensions["booklib.settings"] = settings
     app.extensions["booklib.container"] = container
 
+    app.before_request(_static_file_types)
     csrf.init_app(app)
     security.init_app(app, settings)
     login.init_app(app)
@@ -73,6 +74,20 @@ def create_app(settings: Settings | None = None, container: Container | None = N
     cli.init_app(app)
     _prepare_backend(app, settings, container)
     return app
+
+
+def _static_file_types() -> None:
+    if request.endpoint == "static":
+        _register_file_types()
+
+
+@cache
+def _register_file_types() -> None:
+    """Python before 3.13 does not know these two; served with the right type, browsers take them as they are.
+    Registered with the first static file: the first add_type reads the system's MIME tables (~7 ms), which
+    an API request in a new Lambda container does not need."""
+    mimetypes.add_type("application/manifest+json", ".webmanifest")
+    mimetypes.add_type("application/wasm", ".wasm")
 
 
 def _prepare_backend(app: Flask, settings: Settings, container: Container) -> None:

@@ -4,7 +4,6 @@ from flask import Blueprint, jsonify, request
 from flask_login import current_user, login_required
 
 from booklib.domain.errors import ValidationError
-from booklib.domain.imports.jobs import OUTCOMES
 from booklib.domain.model import ENTRY_FIELDS, ListQuery, names
 
 from . import current
@@ -163,6 +162,8 @@ def list_imports():
 @bp.get("/imports/<import_id>")
 @login_required
 def get_import(import_id: str):
+    from booklib.domain.imports.jobs import OUTCOMES  # the import modules load with the first import asked for
+
     outcome = request.args.get("outcome") or None
     if outcome is not None and outcome not in OUTCOMES:
         raise ValidationError(f"outcome must be one of: {', '.join(OUTCOMES)}.", field="outcome")

@@ -6,7 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from booklib.domain.errors import ValidationError
-from booklib.domain.imports import KNOWN_LAYOUTS
+from booklib.domain import imports as import_files
 from booklib.domain.imports.jobs import ImportStatus
 from booklib.domain.model import utcnow
 
@@ -35,7 +35,7 @@ def upload():
             flash(f"Importing {job.total} row(s) from your {job.source} export.", "success")
             return redirect(url_for("imports.report", import_id=job.id))
     past = current.imports().list(current_user.id)
-    return render_template("imports/upload.html", form=form, past=past, layouts=KNOWN_LAYOUTS), status
+    return render_template("imports/upload.html", form=form, past=past, layouts=import_files.KNOWN_LAYOUTS), status
 
 
 @bp.get("/<import_id>")

@@ -12,7 +12,6 @@ from booklib.domain.errors import ValidationError
 from booklib.domain.stats import MAX_GOAL
 
 from . import current
-from .charts import bar_chart
 from .forms import attach_error
 
 bp = Blueprint("stats", __name__, url_prefix="/stats")
@@ -25,6 +24,8 @@ class GoalForm(FlaskForm):
 
 
 def _page(year, form: GoalForm, status: int = 200):
+    from .charts import bar_chart  # loaded with the first stats page, not at every cold start
+
     figures = current.stats().overview(current_user.id, year)
     months = [(month_abbr[int(m["month"][5:])], m["books"]) for m in figures["months"]]
     pages = [(month_abbr[int(m["month"][5:])], m["pages"]) for m in figures["months"]]

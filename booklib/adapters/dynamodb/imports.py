@@ -5,9 +5,10 @@ had none) and the counts, so a chunk run twice is counted once."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from botocore.exceptions import ClientError
 
-from booklib.domain.imports import ImportRow
 from booklib.domain.imports.jobs import (
     OUTCOMES,
     ImportJob,
@@ -23,6 +24,9 @@ from booklib.domain.model import utcnow
 from .guards import write_atomically
 from .items import format_time, from_item, parse_time, to_item
 from .tables import USER_INDEX, TableNames
+
+if TYPE_CHECKING:
+    from booklib.domain.imports import ImportRow
 
 JOB = "job"
 

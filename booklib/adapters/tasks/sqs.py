@@ -38,11 +38,22 @@ def job_body(user_book_id: str) -> str:
 class SqsTaskQueue:
     """TaskQueue port over SQS (`BOOKLIB_TASKS=sqs`, `METADATA_QUEUE_URL`)."""
 
-    def __init__(self, client, queue_url: str):
+    def __init__(self, client=None, queue_url: str = "", *, connect=None):
+        """`client`, or `connect`: what builds it at the first send. Most requests queue nothing, and a
+        client costs a new Lambda container tens of milliseconds."""
         if not queue_url:
             raise ValueError("SqsTaskQueue needs a queue URL (METADATA_QUEUE_URL).")
-        self.client = client
+        if (client is None) == (connect is None):
+            raise ValueError("SqsTaskQueue needs a client or a way to connect, not both.")
+        self._client = client
+        self._connect = connect
         self.queue_url = queue_url
+
+    @property
+    def client(self):
+        if self._client is None:
+            self._client = self._connect()
+        return self._client
 
     def enqueue_metadata_job(self, user_book_id: str, bulk: bool = False) -> None:
         # The worker's concurrency (serverless.yml) paces every lookup alike: bulk needs no lane of its own.

@@ -2,26 +2,29 @@
 
 Pure Python (csv, io, datetime, re): the import job, the API and the pages build on `read_import`.
 booklib's own export format (the columns the exporter writes) is documented in `booklib_format`.
+The names below load on first use (PEP 562): a request that reads no file never loads the readers.
 """
 
-from .reader import (
-    BOOKLIB_EXTRA_COLUMNS,
-    KNOWN_LAYOUTS,
-    NO_ISBN_NO_TITLE,
-    SOURCES,
-    ImportRow,
-    UnknownLayoutError,
-    read_import,
-)
-from .values import LONG_TEXT_LIMIT
+from importlib import import_module
 
-__all__ = [
-    "BOOKLIB_EXTRA_COLUMNS",
-    "KNOWN_LAYOUTS",
-    "LONG_TEXT_LIMIT",
-    "NO_ISBN_NO_TITLE",
-    "SOURCES",
-    "ImportRow",
-    "UnknownLayoutError",
-    "read_import",
-]
+_MODULES = {
+    "BOOKLIB_EXTRA_COLUMNS": "reader",
+    "KNOWN_LAYOUTS": "reader",
+    "NO_ISBN_NO_TITLE": "reader",
+    "SOURCES": "reader",
+    "ImportRow": "reader",
+    "UnknownLayoutError": "reader",
+    "read_import": "reader",
+    "LONG_TEXT_LIMIT": "values",
+}
+__all__ = sorted(_MODULES)
+
+
+def __getattr__(name: str):
+    if name not in _MODULES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(import_module(f"{__name__}.{_MODULES[name]}"), name)
+
+
+def __dir__():
+    return __all__

@@ -6,9 +6,12 @@ import enum
 import json
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from ..model import ReadingStatus, ReadThrough, utcnow
-from .reader import ImportRow
+
+if TYPE_CHECKING:
+    from .reader import ImportRow
 
 OUTCOMES = ("added", "updated", "unchanged", "skipped")
 CHUNK_ROWS = 200  # rows one job handles: well inside a worker Lambda's time
@@ -108,6 +111,8 @@ def _row_dict(row: ImportRow) -> dict:
 
 
 def _row_from(data: dict) -> ImportRow:
+    from .reader import ImportRow  # the file readers load when a job runs a chunk, not with every request
+
     values = dict(data)
     values["status"] = ReadingStatus(data["status"]) if data.get("status") else None
     values["reads"] = tuple(ReadThrough.parse(read) for read in data.get("reads") or ())
