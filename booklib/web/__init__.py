@@ -21,6 +21,10 @@ log = logging.getLogger(__name__)
 csrf = CSRFProtect()
 
 
+class BooklibFlask(Flask):
+    url_rule_class = LazilyBuiltRule
+
+
 def create_app(settings: Settings | None = None, container: Container | None = None) -> Flask:
     settings = settings or Settings.from_env()
     if not logging.getLogger().handlers:  # `flask run` configures no logging of its own
@@ -33,8 +37,7 @@ def create_app(settings: Settings | None = None, container: Container | None = N
         settings = settings.replace(secret_key=container.secret_key_store().read())
     settings = settings.require_secret_key()
 
-    app = Flask(__name__, instance_path=settings.instance_path)
-    app.url_rule_class = LazilyBuiltRule
+    app = BooklibFlask(__name__, instance_path=settings.instance_path)
     app.config.update(
         SECRET_KEY=settings.secret_key,
         MAX_CONTENT_LENGTH=settings.max_upload_bytes,
