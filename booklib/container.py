@@ -49,10 +49,10 @@ def _sql_schema(engine):
 
 
 def _aws_session():
-    import boto3
+    from booklib.adapters.boto_session import new_session
 
     # boto3's default session is not thread-safe while it creates clients: use a private one.
-    return boto3.session.Session()
+    return new_session()
 
 
 def _localstack_session():
