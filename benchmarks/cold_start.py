@@ -12,6 +12,10 @@ A separate, untimed run of each counts the requests it sends (botocore's before-
 two are seen to do the same work. Interpreter start-up is the same for both and is printed but left
 out of the ratio. A first untimed round of each writes the bytecode caches.
 
+A third handler, "libs", is the bare one plus the framework libraries booklib is built on (Flask-Login,
+Flask-WTF's CSRF protection, dependency-injector), imported and set up with no booklib code: the part
+of the ratio that belongs to those libraries rather than to booklib.
+
 The headline figure limits imports to what the Lambda package holds (the distributions of
 requirements-lambda.txt, boto3 and its dependencies as the runtime provides them, the standard
 library): the dev virtualenv has extra packages, and some libraries import optional extras when
@@ -69,6 +73,16 @@ def books():
 def handler(event, context):
     return serverless_wsgi.handle_request(app, event, context)
 """
+
+LIBRARIES_HANDLER = BARE_HANDLER.replace(
+    "from flask import Flask, abort, jsonify, session\n",
+    "from flask import Flask, abort, jsonify, session\n"
+    "import dependency_injector.containers, dependency_injector.providers, flask_login, flask_wtf.csrf\n",
+).replace(
+    "dynamodb = boto3.client",
+    "flask_wtf.csrf.CSRFProtect(app)\nflask_login.LoginManager(app)\ndynamodb = boto3.client",
+)
+assert "CSRFProtect(app)" in LIBRARIES_HANDLER and "import dependency_injector" in LIBRARIES_HANDLER
 
 PROBE = r"""
 import json, sys, time
@@ -152,7 +166,7 @@ def lambda_modules() -> list[str]:
         line = line.split("#", 1)[0].strip()
         if line:
             names.append(re.split(r"[=<>!~;\[ ]", line, maxsplit=1)[0])
-    modules = {"booklib", "bare_handler"}
+    modules = {"booklib", "bare_handler", "libraries_handler"}
     for name in names + RUNTIME_PROVIDED:
         try:
             dist = metadata.distribution(name)
@@ -210,6 +224,7 @@ def report(title: str, results: dict[str, list[dict]]) -> float:
         print(f"  {name:8s} import {imp * 1000:6.1f} ms + first page {first * 1000:6.1f} ms = {medians[name] * 1000:6.1f} ms"
               f"  ({runs[0]['modules']} modules, boto3 imported: {runs[0]['boto3']})")
     ratio = medians["booklib"] / medians["bare"]
+    print(f"  ratio libs / bare: {medians['libs'] / medians['bare']:.2f} (the libraries alone, no booklib code)")
     print(f"  ratio booklib / bare: {ratio:.2f}")
     return ratio
 
@@ -221,6 +236,7 @@ def main() -> None:
     try:
         with tempfile.TemporaryDirectory(prefix="booklib-cold-") as tmp:
             (Path(tmp) / "bare_handler.py").write_text(BARE_HANDLER)
+            (Path(tmp) / "libraries_handler.py").write_text(LIBRARIES_HANDLER)
             base = {k: v for k, v in os.environ.items() if not k.startswith(("BOOKLIB_", "AWS_", "PYTHONDONTWRITEBYTECODE"))}
             base.update(AWS_DEFAULT_REGION="us-east-1", AWS_ACCESS_KEY_ID="bench", AWS_SECRET_ACCESS_KEY="bench",
                         AWS_ENDPOINT_URL=server.url, ENVIRONMENT="bench", SECRET_KEY="bench-secret-" + "x" * 32)
@@ -234,6 +250,7 @@ def main() -> None:
             }
             event = books_event(seed_library(ours_env))
             cases = {"bare": ("bare_handler", {**base, "PYTHONPATH": tmp}),
+                     "libs": ("libraries_handler", {**base, "PYTHONPATH": tmp}),
                      "booklib": ("booklib.entrypoints.lambda_api", ours_env)}
             print("requests of a first page (an untimed run of each):")
             packaged = measure(cases, event, lambda_modules())
