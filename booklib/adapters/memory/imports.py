@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import threading
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
-from booklib.domain.imports import ImportRow
 from booklib.domain.imports.jobs import ImportJob, ImportStatus, RowResult
 from booklib.domain.model import utcnow
+
+if TYPE_CHECKING:
+    from booklib.domain.imports import ImportRow
 
 
 class MemoryImportRepository:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from sqlalchemy import Engine, and_, insert, select, update
 
-from booklib.domain.imports import ImportRow
 from booklib.domain.imports.jobs import (
     OUTCOMES,
     ImportJob,
@@ -18,6 +19,9 @@ from booklib.domain.imports.jobs import (
 from booklib.domain.model import utcnow
 
 from .tables import import_chunks, imports
+
+if TYPE_CHECKING:
+    from booklib.domain.imports import ImportRow
 
 
 class SqlImportRepository:

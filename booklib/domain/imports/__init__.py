@@ -5,7 +5,7 @@ booklib's own export format (the columns the exporter writes) is documented in `
 The names below load on first use (PEP 562): a request that reads no file never loads the readers.
 """
 
-from importlib import import_module
+from ..lazy import lazy_exports
 
 _MODULES = {
     "BOOKLIB_EXTRA_COLUMNS": "reader",
@@ -19,12 +19,4 @@ _MODULES = {
 }
 __all__ = sorted(_MODULES)
 
-
-def __getattr__(name: str):
-    if name not in _MODULES:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(import_module(f"{__name__}.{_MODULES[name]}"), name)
-
-
-def __dir__():
-    return __all__
+__getattr__, __dir__ = lazy_exports(__name__, _MODULES)

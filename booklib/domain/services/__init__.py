@@ -3,7 +3,7 @@
 Each is imported on first use (PEP 562): an API request in a new Lambda container loads the accounts
 and library services, not the import parsers, the metadata sync or the barcode scanner."""
 
-from importlib import import_module
+from ..lazy import lazy_exports
 
 _MODULES = {
     "AccountService": "accounts",
@@ -18,12 +18,4 @@ _MODULES = {
 }
 __all__ = sorted(_MODULES)
 
-
-def __getattr__(name: str):
-    if name not in _MODULES:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(import_module(f"{__name__}.{_MODULES[name]}"), name)
-
-
-def __dir__():
-    return __all__
+__getattr__, __dir__ = lazy_exports(__name__, _MODULES)
