@@ -13,9 +13,9 @@ from booklib import __version__
 from booklib.config import Settings
 from booklib.container import Container, build_container
 
-from .routing import LazilyBuiltRule
 from . import account, api, auth, books, covers, errors, exports, health, imports, login, security, stats
 from . import account_tokens, api_docs, api_http, api_tokens, tokens  # noqa: F401  (the *_tokens modules add routes)
+from .routing import LazilyBuiltRule
 
 log = logging.getLogger(__name__)
 csrf = CSRFProtect()
